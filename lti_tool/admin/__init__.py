@@ -1,0 +1,1 @@
+"""The tool's own administration: platforms, deployments, keys, the item bank."""
