@@ -82,10 +82,15 @@ def configure_blueprints(app: Flask) -> None:
     from lti_tool.admin.views import bp as admin_bp
     from lti_tool.lti.views import bp as lti_bp
     from lti_tool.pages import bp as pages_bp
+    from lti_tool.quiz.views import bp as quiz_bp
 
     csrf.exempt(lti_bp)  # platform-to-tool posts: protected by signed JWTs, state and nonce
+    # Pages inside the LMS iframe get no cookie: the signed launch token in every form is the
+    # anti-forgery token (an attacker cannot know it), checked on every request.
+    csrf.exempt(quiz_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(lti_bp)
+    app.register_blueprint(quiz_bp)
     app.register_blueprint(admin_bp)
     if app.config.get("DEMO_ENABLED"):
         from lti_tool.demo import init_app as init_demo
@@ -103,6 +108,10 @@ def configure_templates(app: Flask) -> None:
     from flask_babel import get_locale
 
     from lti_tool.lti.views import token_url
+
+    from lti_tool.markup import itemtext
+
+    app.jinja_env.filters["itemtext"] = itemtext
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -105,9 +105,9 @@ def keys_list() -> None:
 
 def init_app(app: Flask) -> None:
     """Every command lives on ``app.cli``; the ``boussole`` group finds them there."""
-    from lti_tool.commands import platform
+    from lti_tool.commands import outbox, platform
 
-    for group in (db_group, admin_group, keys_group, platform.platform_group):
+    for group in (db_group, admin_group, keys_group, platform.platform_group, outbox.outbox_group):
         app.cli.add_command(group)
     for module_name, attr in (
         ("lti_tool.commands.bank", "bank"),
@@ -122,3 +122,8 @@ def init_app(app: Flask) -> None:
                 continue
             raise
         app.cli.add_command(getattr(module, attr))
+    bank_group = app.cli.commands.get("bank")
+    if isinstance(bank_group, click.Group):
+        from lti_tool.commands.bank_db import bank_import
+
+        bank_group.add_command(bank_import)

@@ -45,6 +45,12 @@ class Config:
         self.KEY_SET_CACHE_SECONDS: int = int(_env("KEY_SET_CACHE_SECONDS", "3600") or 3600)
         #: The demo LMS stand-in (never in production).
         self.DEMO_ENABLED: bool = _env_bool("DEMO", False)
+        #: Score outbox: retries with exponential backoff and jitter, then "failed" (resendable).
+        self.OUTBOX_BASE_DELAY: float = float(_env("OUTBOX_BASE_DELAY", "10") or 10)
+        self.OUTBOX_MAX_DELAY: float = float(_env("OUTBOX_MAX_DELAY", "3600") or 3600)
+        self.OUTBOX_MAX_TRIES: int = int(_env("OUTBOX_MAX_TRIES", "10") or 10)
+        self.OUTBOX_LEASE_SECONDS: int = int(_env("OUTBOX_LEASE_SECONDS", "120") or 120)
+        self.OUTBOX_IN_PROCESS: bool = _env_bool("OUTBOX_IN_PROCESS", True)
         self.HTTP_TIMEOUT: float = float(_env("HTTP_TIMEOUT", "10") or 10)
         self.BABEL_DEFAULT_LOCALE = "fr"
         self.LANGUAGES = ("fr", "en")

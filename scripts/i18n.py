@@ -8,12 +8,14 @@ python scripts/i18n.py check     # exit 1 if a message is untranslated or the .m
 from __future__ import annotations
 
 import io
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "lti_tool" / "translations"
@@ -60,6 +62,31 @@ def update() -> None:
     )
 
 
+def merge() -> None:
+    update()
+    po = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
+    texts: dict[str, str | list[str]] = {}
+    for fragment in sorted((TRANSLATIONS / "fr" / "fragments").glob("*.json")):
+        texts.update(json.loads(fragment.read_text(encoding="utf-8")))
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale="fr")
+    for message in catalog:
+        key = message.id if isinstance(message.id, str) else message.id[0] if message.id else None
+        if key and key in texts:
+            value = texts[key]
+            if isinstance(message.id, str):
+                message.string = value if isinstance(value, str) else value[0]
+            else:
+                message.string = tuple(value) if isinstance(value, list) else (value, value)
+            message.flags.discard("fuzzy")
+    catalog.fuzzy = False
+    tmp = po.with_suffix(f".po.{os.getpid()}")
+    with tmp.open("wb") as fh:
+        write_po(fh, catalog, width=100, no_location=True)
+    tmp.replace(po)
+    compile_all()
+
+
 def compiled(po_path: Path) -> bytes:
     with po_path.open("rb") as fh:
         catalog = read_po(fh, locale="fr")
@@ -91,6 +118,8 @@ if __name__ == "__main__":
     action = sys.argv[1] if len(sys.argv) > 1 else "check"
     if action == "update":
         update()
+    elif action == "merge":
+        merge()
     elif action == "compile":
         compile_all()
     else:

@@ -23,19 +23,12 @@ def demo(host: str, port: int) -> None:
         migrate.upgrade(app)
         session = database.session()
         ensure_registration(session, app)
-        _load_bank_if_available(app)
+        from lti_tool.bank_store import import_shipped_bank
+
+        click.echo(import_shipped_bank(session).summary())
         session.commit()
     base = app.config["BASE_URL"]
     click.echo(f"\n  Boussole demo: open {base}/demo  (admin pages: {base}/admin)\n")
     from werkzeug.serving import run_simple
 
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
-
-
-def _load_bank_if_available(app: object) -> None:
-    """Load the shipped item bank into the database when the bank import exists."""
-    try:
-        from lti_tool.bank_store import import_shipped_bank
-    except ModuleNotFoundError:
-        return
-    import_shipped_bank()

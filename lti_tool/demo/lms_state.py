@@ -107,9 +107,12 @@ class LmsState:
         self.last_timestamp: dict[tuple[str, str], str] = {}
         #: The gradebook: only FullyGraded scores land here, rescaled to the grade item.
         self.grades: dict[tuple[str, str], float] = {}
-        #: Faults to inject into the score endpoint, consumed one per request: "500", "timeout",
-        #: "drop" (the connection is closed without an answer).
+        #: Faults to inject into the score endpoint, consumed one per request: "500", "timeout"
+        #: (no answer in time), "drop" (the connection is closed without an answer),
+        #: "lost_response" (the score is kept but the answer comes too late).
         self.score_faults: deque[str] = deque()
+        #: How long "timeout" and "lost_response" faults hold the request (seconds).
+        self.fault_delay = 3.0
         self.deep_link_results: list[dict[str, Any]] = []
         self.registrations: list[dict[str, Any]] = []
         self.message_hints: dict[str, dict[str, Any]] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import socket
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -231,14 +232,16 @@ class StandInLms:
 
         @app.post("/mod/lti/services.php/<course>/lineitems/<item_id>/lineitem/scores")
         def scores(course: str, item_id: str) -> Any:
-            fault = lms.state.score_faults.popleft() if lms.state.score_faults else None
+            with lms.state.lock:
+                fault = lms.state.score_faults.popleft() if lms.state.score_faults else None
             if fault == "500":
                 return jsonify({"error": "injected"}), 500
             if fault == "timeout":
-                time.sleep(float(request.args.get("sleep", "3")))
+                time.sleep(lms.state.fault_delay)
                 return jsonify({"error": "late"}), 504
             if fault == "drop":
-                raise ConnectionAbortedError("injected drop")
+                _drop_connection()
+                return Response("", status=500)
             lms._bearer("https://purl.imsglobal.org/spec/lti-ags/scope/score")
             if request.args.get("type_id") is None:
                 abort(404)
@@ -266,6 +269,9 @@ class StandInLms:
                         float(body["scoreGiven"]) / float(body["scoreMaximum"]) * item.score_maximum
                     )
                     lms.state.grades[key] = round(scaled, 5)
+            if fault == "lost_response":
+                # The score is kept, but the answer never reaches the tool in time.
+                time.sleep(lms.state.fault_delay)
             return Response("", status=200)
 
         @app.get("/mod/lti/services.php/<course>/lineitems/<item_id>/lineitem/results")
@@ -445,6 +451,16 @@ class StandInLms:
             if value:
                 data[key] = value
         return data
+
+
+def _drop_connection() -> None:
+    """Close the client's connection without an answer (a crashed proxy, a network cut)."""
+    sock = request.environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def _parse_ts(value: str) -> datetime:

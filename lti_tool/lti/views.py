@@ -21,7 +21,7 @@ bp = Blueprint("lti", __name__, url_prefix="/lti")
 
 #: Where each kind of launch lands. Other packages (quiz, instructor) replace these entries.
 LANDING: dict[tuple[str, str], str] = {
-    (C.RESOURCE_LINK_REQUEST, C.LEARNER): "lti.home",
+    (C.RESOURCE_LINK_REQUEST, C.LEARNER): "quiz.entry",
     (C.RESOURCE_LINK_REQUEST, C.INSTRUCTOR): "lti.home",
     (C.RESOURCE_LINK_REQUEST, C.ADMIN): "lti.home",
     (C.DEEP_LINKING_REQUEST, C.LEARNER): "lti.home",

@@ -19,9 +19,10 @@ def moodle_exchange():
     return json.loads(text.read_text("utf-8"))
 
 
-def register(
-    platform, token="moodle-registration-token", config_path="/mod/lti/openid-configuration.php"
-):
+REGISTRATION_TOKEN = "moodle-registration-token"  # noqa: S105 - the stand-in LMS's token
+
+
+def register(platform, token=REGISTRATION_TOKEN, config_path="/mod/lti/openid-configuration.php"):
     return requests.get(
         platform.tool_url + "/lti/register",
         params={"openid_configuration": platform.url + config_path, "registration_token": token},

@@ -1,0 +1,1 @@
+"""The learner's adaptive attempt: start or resume, one item per page, feedback, result."""
