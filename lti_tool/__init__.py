@@ -79,7 +79,10 @@ def configure_security(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from lti_tool.admin.bank_views import bp as admin_bank_bp
+    from lti_tool.admin.ops_views import bp as admin_ops_bp
     from lti_tool.admin.views import bp as admin_bp
+    from lti_tool.instructor.views import bp as instructor_bp
     from lti_tool.lti.views import bp as lti_bp
     from lti_tool.pages import bp as pages_bp
     from lti_tool.quiz.views import bp as quiz_bp
@@ -88,10 +91,17 @@ def configure_blueprints(app: Flask) -> None:
     # Pages inside the LMS iframe get no cookie: the signed launch token in every form is the
     # anti-forgery token (an attacker cannot know it), checked on every request.
     csrf.exempt(quiz_bp)
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(lti_bp)
-    app.register_blueprint(quiz_bp)
-    app.register_blueprint(admin_bp)
+    csrf.exempt(instructor_bp)
+    for blueprint in (
+        pages_bp,
+        lti_bp,
+        quiz_bp,
+        instructor_bp,
+        admin_bp,
+        admin_bank_bp,
+        admin_ops_bp,
+    ):
+        app.register_blueprint(blueprint)
     if app.config.get("DEMO_ENABLED"):
         from lti_tool.demo import init_app as init_demo
 
@@ -108,7 +118,6 @@ def configure_templates(app: Flask) -> None:
     from flask_babel import get_locale
 
     from lti_tool.lti.views import token_url
-
     from lti_tool.markup import itemtext
 
     app.jinja_env.filters["itemtext"] = itemtext

@@ -41,7 +41,11 @@ def import_items(db: Session, items: Iterable[Item]) -> ImportReport:
         if item.irt is not None and record.irt_b is None:
             record.irt_model = item.irt.model.value
             record.irt_a, record.irt_b, record.irt_c = item.irt.a, item.irt.b, item.irt.c
-            record.irt_se_a, record.irt_se_b, record.irt_n = item.irt.se_a, item.irt.se_b, item.irt.n
+            record.irt_se_a, record.irt_se_b, record.irt_n = (
+                item.irt.se_a,
+                item.irt.se_b,
+                item.irt.n,
+            )
         _import_version(db, item, report)
     db.flush()
     return report

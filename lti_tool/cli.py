@@ -114,6 +114,7 @@ def init_app(app: Flask) -> None:
         ("lti_tool.commands.simulate", "simulate"),
         ("lti_tool.commands.calibrate", "calibrate"),
         ("lti_tool.commands.demo", "demo"),
+        ("lti_tool.commands.purge", "purge"),
     ):
         try:
             module = __import__(module_name, fromlist=[attr])

@@ -25,6 +25,7 @@ from lti_tool.demo.lms_state import LmsState, ToolRegistration
 from lti_tool.demo.platform_app import StandInLms
 from lti_tool.demo.platform_conf import PlatformSettings
 from models import Base, Deployment, Platform
+from tests.bank_fixture import bank  # noqa: F401 - a fixture for every test folder
 from tests.lti_client import LtiBrowser
 from tests.servers import LiveServer, reserve
 

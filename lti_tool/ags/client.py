@@ -1,4 +1,5 @@
-"""HTTP to the platform's AGS endpoints: access tokens (cached until they expire), line items, scores.
+"""HTTP to the platform's AGS endpoints: access tokens (cached until they expire), line items and
+scores.
 
 The ``requests`` session is a seam: tests and the worker pass their own.
 """
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import jwt
 import requests
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lti_tool.lti import claims as C
@@ -23,6 +25,7 @@ from models import AccessTokenCache, Platform
 from models.base import utcnow
 
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
+JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
 
 
@@ -78,7 +81,7 @@ class AgsClient:
                 self.platform.auth_token_url,
                 data={
                     "grant_type": "client_credentials",
-                    "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    "client_assertion_type": JWT_BEARER,
                     "client_assertion": assertion,
                     "scope": " ".join(scopes),
                 },
@@ -87,20 +90,33 @@ class AgsClient:
         except requests.RequestException as exc:
             raise AgsError(f"token endpoint unreachable: {type(exc).__name__}", retry=True) from exc
         if resp.status_code != 200:
-            raise AgsError(f"token endpoint answered {resp.status_code}", retry=resp.status_code >= 500, status=resp.status_code)
+            # Retried even on 4xx: a platform answers 400 when it could not fetch this tool's
+            # JWKS in time (a busy tool); a lasting misconfiguration ends as "failed" all the same.
+            raise AgsError(
+                f"token endpoint answered {resp.status_code}", retry=True, status=resp.status_code
+            )
         data = resp.json()
         token = str(data["access_token"])
         lifetime = max(int(data.get("expires_in", 3600)) - 60, 30)
+        expires = utcnow() + timedelta(seconds=lifetime)
         if cached is None:
-            cached = AccessTokenCache(key=key, token=token, expires_at=utcnow())
-            self.db.add(cached)
-        cached.token = token
-        cached.expires_at = utcnow() + timedelta(seconds=lifetime)
+            try:
+                with self.db.begin_nested():  # another delivery may be caching the same key
+                    self.db.add(AccessTokenCache(key=key, token=token, expires_at=expires))
+            except IntegrityError:
+                cached = self.db.get(AccessTokenCache, key, populate_existing=True)
+        if cached is not None:
+            cached.token, cached.expires_at = token, expires
         self.db.flush()
         return token
 
     def _send(
-        self, method: str, url: str, scopes: tuple[str, ...], body: dict[str, Any], content_type: str
+        self,
+        method: str,
+        url: str,
+        scopes: tuple[str, ...],
+        body: dict[str, Any],
+        content_type: str,
     ) -> requests.Response:
         """One call; on a 401 the token is fetched again once (the platform may have revoked it)."""
         resp: requests.Response | None = None
@@ -110,7 +126,9 @@ class AgsClient:
                 "Authorization": "Bearer " + self.token(scopes, fresh=fresh),
             }
             try:
-                resp = self.http.request(method, url, headers=headers, json=body, timeout=self.timeout)
+                resp = self.http.request(
+                    method, url, headers=headers, json=body, timeout=self.timeout
+                )
             except requests.RequestException as exc:
                 raise AgsError(f"{method} failed: {type(exc).__name__}", retry=True) from exc
             if resp.status_code != 401:
@@ -125,7 +143,11 @@ class AgsClient:
             body["resourceLinkId"] = resource_link_id
         resp = self._send("POST", lineitems_url, (C.SCOPE_LINEITEM,), body, LINEITEM_TYPE)
         if resp.status_code not in (200, 201):
-            raise AgsError(f"line item creation answered {resp.status_code}", retry=resp.status_code >= 500, status=resp.status_code)
+            raise AgsError(
+                f"line item creation answered {resp.status_code}",
+                retry=resp.status_code >= 500,
+                status=resp.status_code,
+            )
         return str(resp.json()["id"])
 
     def post_score(self, lineitem_url: str, payload: dict[str, Any]) -> int:

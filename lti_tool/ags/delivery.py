@@ -14,11 +14,11 @@ import os
 import random
 import socket
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import requests
 from flask import Flask, after_this_request, current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -35,7 +35,7 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def _due(now: object) -> object:
+def _due(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(ScoreOutbox.status == PENDING, ScoreOutbox.next_try_at <= now),
         and_(ScoreOutbox.status == SENDING, ScoreOutbox.claimed_until < now),
@@ -147,7 +147,9 @@ def deliver_after_response() -> None:
                 except Exception:  # noqa: BLE001 - the worker will retry; never break a page
                     log.exception("in-process score delivery failed")
 
-        response.call_on_close(run)
+        # A thread of its own: a sync worker stays free for the next request, which may be the
+        # platform fetching this tool's JWKS to check the very token request being sent.
+        response.call_on_close(lambda: threading.Thread(target=run, daemon=True).start())
         return response
 
 

@@ -45,7 +45,9 @@ def outbox_list(status: str | None) -> None:
         query = query.where(ScoreOutbox.status == status)
     for row in database.session().scalars(query):
         score = row.payload.get("scoreGiven", "-")
-        click.echo(f"{row.id}\t{row.status}\ttries={row.tries}\tscore={score}\t{row.last_error or ''}")
+        click.echo(
+            f"{row.id}\t{row.status}\ttries={row.tries}\tscore={score}\t{row.last_error or ''}"
+        )
 
 
 @outbox_group.command("resend")

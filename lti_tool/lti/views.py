@@ -22,11 +22,11 @@ bp = Blueprint("lti", __name__, url_prefix="/lti")
 #: Where each kind of launch lands. Other packages (quiz, instructor) replace these entries.
 LANDING: dict[tuple[str, str], str] = {
     (C.RESOURCE_LINK_REQUEST, C.LEARNER): "quiz.entry",
-    (C.RESOURCE_LINK_REQUEST, C.INSTRUCTOR): "lti.home",
-    (C.RESOURCE_LINK_REQUEST, C.ADMIN): "lti.home",
+    (C.RESOURCE_LINK_REQUEST, C.INSTRUCTOR): "instructor.dashboard",
+    (C.RESOURCE_LINK_REQUEST, C.ADMIN): "instructor.dashboard",
     (C.DEEP_LINKING_REQUEST, C.LEARNER): "lti.home",
-    (C.DEEP_LINKING_REQUEST, C.INSTRUCTOR): "lti.home",
-    (C.DEEP_LINKING_REQUEST, C.ADMIN): "lti.home",
+    (C.DEEP_LINKING_REQUEST, C.INSTRUCTOR): "instructor.deep_link",
+    (C.DEEP_LINKING_REQUEST, C.ADMIN): "instructor.deep_link",
 }
 
 

@@ -47,8 +47,19 @@ def activity_for(db: Session, launch: LaunchRecord) -> Activity:
         )
     ).first()
     if activity is None:
-        activity = Activity(platform_id=launch.platform_id, resource_link_id=launch.resource_link_id)
-        db.add(activity)
+        try:
+            with db.begin_nested():  # two learners opening a new activity at the same moment
+                activity = Activity(
+                    platform_id=launch.platform_id, resource_link_id=launch.resource_link_id
+                )
+                db.add(activity)
+        except IntegrityError:
+            activity = db.scalars(
+                select(Activity).where(
+                    Activity.platform_id == launch.platform_id,
+                    Activity.resource_link_id == launch.resource_link_id,
+                )
+            ).one()
     activity.context_id = launch.context_id
     activity.title = launch.resource_link_title or activity.title
     ags = launch.services.get("ags") or {}
@@ -83,7 +94,9 @@ def learner_attempts(db: Session, activity: Activity, subject: str) -> list[Atte
     )
 
 
-def own_attempt(db: Session, attempt_id: int, launch: LaunchRecord, *, lock: bool = False) -> Attempt:
+def own_attempt(
+    db: Session, attempt_id: int, launch: LaunchRecord, *, lock: bool = False
+) -> Attempt:
     """The attempt, if it belongs to this launch's learner and resource link; else 404."""
     query = select(Attempt).where(Attempt.id == attempt_id)
     if lock:
@@ -144,7 +157,9 @@ def start_attempt(db: Session, activity: Activity, launch: LaunchRecord) -> Atte
     except IntegrityError:
         # Two tabs started at once: the other one won; resume its attempt.
         db.rollback()
-        again = [a for a in learner_attempts(db, activity, launch.subject) if a.status == IN_PROGRESS]
+        again = [
+            a for a in learner_attempts(db, activity, launch.subject) if a.status == IN_PROGRESS
+        ]
         if again:
             return again[0]
         raise
@@ -159,11 +174,11 @@ def _rng(attempt: Attempt, salt: str) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest[:8], "big"))
 
 
-def advance(db: Session, attempt: Attempt) -> None:
+def advance(db: Session, attempt: Attempt, lp: LanguagePool | None = None) -> None:
     """Choose the next item, or finish the attempt when the engine says stop."""
     settings = ActivitySettings.from_dict(attempt.settings)
     eng = settings.engine(attempt.language)
-    lp = pool_for(db, attempt.language)
+    lp = lp or pool_for(db, attempt.language)
     state = engine.CatState.from_dict(attempt.engine_state)
     decision = engine.next_item(state, lp.pool, eng, _rng(attempt, "select"))
     if decision.stop or decision.item_id is None:
@@ -232,7 +247,8 @@ def answer(
     settings = ActivitySettings.from_dict(attempt.settings)
     eng = settings.engine(attempt.language)
     state = engine.CatState.from_dict(attempt.engine_state)
-    pool = pool_for(db, attempt.language).pool
+    lp = pool_for(db, attempt.language)
+    pool = lp.pool
     if item_id not in pool.index:
         pool = _single_item_pool(db, item_id, attempt.current_pilot)
     state = engine.record(state, pool, item_id, correct, eng)
@@ -257,7 +273,7 @@ def answer(
     attempt.current_item_id = None
     attempt.current_order = None
     db.flush()
-    advance(db, attempt)
+    advance(db, attempt, lp)
     return AnswerOutcome(True, position, attempt.status == COMPLETED)
 
 
@@ -291,7 +307,9 @@ def finish(db: Session, attempt: Attempt, reason: str) -> None:
     activity = attempt.activity
     best = counted(learner_attempts(db, activity, attempt.subject), settings) or attempt
     comment = level_comment(best.level or 1, best.score or 0.0, attempt.language)
-    outbox.enqueue(db, activity, attempt, attempt.subject, outbox.completed(best.score or 0.0, comment, now))
+    outbox.enqueue(
+        db, activity, attempt, attempt.subject, outbox.completed(best.score or 0.0, comment, now)
+    )
 
 
 def attempt_summary(db: Session, activity: Activity) -> dict[str, Any]:

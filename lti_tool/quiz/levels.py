@@ -32,4 +32,6 @@ LEVEL_MEANING = {
 def level_comment(level: int, score: float, language: str) -> str:
     """The gradebook comment (Moodle shows it to the learner as feedback)."""
     with force_locale(language):
-        return _("%(level)s — score %(score)s/100", level=str(LEVEL_NAMES[level]), score=f"{score:.0f}")
+        return _(
+            "%(level)s — score %(score)s/100", level=str(LEVEL_NAMES[level]), score=f"{score:.0f}"
+        )

@@ -33,6 +33,7 @@ def _revision(db: Session, language: str) -> tuple[object, ...]:
 
 
 def pool_for(db: Session, language: str) -> LanguagePool:
+    """The pool of a language, rebuilt only when the bank changed (two small queries tell)."""
     revision = _revision(db, language)
     with _lock:
         cached = _cache.get(language)

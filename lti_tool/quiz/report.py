@@ -63,7 +63,13 @@ def build_report(
     for response in attempt.responses:
         version = version_of(response.item_version_id)
         review.append(
-            ReviewLine(response.position, version.content, response.chosen, response.correct, response.pilot)
+            ReviewLine(
+                response.position,
+                version.content,
+                response.chosen,
+                response.correct,
+                response.pilot,
+            )
         )
         if response.pilot:
             continue
@@ -71,7 +77,9 @@ def build_report(
         if record is None:
             continue
         a, b, c = record.params
-        line = lines.setdefault(record.topic, TopicLine(record.topic, names.get(record.topic, record.topic), 0, 0, 0.0))
+        line = lines.setdefault(
+            record.topic, TopicLine(record.topic, names.get(record.topic, record.topic), 0, 0, 0.0)
+        )
         line.asked += 1
         line.correct += int(response.correct)
         line.expected += float(prob(theta, [a], [b], [c])[0])

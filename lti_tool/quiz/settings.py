@@ -71,7 +71,9 @@ class ActivitySettings:
         topics = tuple(t for t in re.split(r"[,\s;]+", c.get("boussole_topics", "").upper()) if t)
         topics = tuple(t for t in topics if t in TOPIC_IDS)
         levels = tuple(
-            int(x) for x in re.split(r"[,\s;]+", c.get("boussole_levels", "")) if x in {"1", "2", "3"}
+            int(x)
+            for x in re.split(r"[,\s;]+", c.get("boussole_levels", ""))
+            if x in {"1", "2", "3"}
         )
         min_items = _int(c.get("boussole_min_items"), d.min_items, 1, 60)
         max_items = max(_int(c.get("boussole_max_items"), d.max_items, 1, 60), min_items)

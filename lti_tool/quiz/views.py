@@ -24,13 +24,13 @@ bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 LEARNERS = (C.LEARNER, C.INSTRUCTOR, C.ADMIN)  # instructors may try the activity too
 
 
-def _switch_language(attempt: Attempt | None = None) -> None:
+def _switch_language(attempt: Attempt) -> None:
+    """The page speaks the attempt's language; ``?lang=`` switches it (and the items) for good."""
     lang = normalise_locale(request.args.get("lang"))
-    if lang:
-        g.locale = lang
-        if attempt is not None and attempt.status == svc.IN_PROGRESS and attempt.language != lang:
-            attempt.language = lang
-            database.session().flush()
+    if lang and attempt.language != lang:
+        attempt.language = lang
+        database.session().flush()
+    g.locale = lang or attempt.language
 
 
 @bp.get("/")
@@ -139,7 +139,7 @@ def answer(attempt_id: int) -> Any:
 def feedback(attempt_id: int, position: int) -> Any:
     db = database.session()
     attempt = svc.own_attempt(db, attempt_id, current_launch())
-    _switch_language()
+    _switch_language(attempt)
     settings = svc.ActivitySettings.from_dict(attempt.settings)
     response = next((r for r in attempt.responses if r.position == position), None)
     if response is None or (settings.feedback != "each" and attempt.status == svc.IN_PROGRESS):
@@ -159,21 +159,26 @@ def feedback(attempt_id: int, position: int) -> Any:
 def _version_in(db: Any, version_id: int, language: str) -> ItemVersion:
     version = db.get(ItemVersion, version_id)
     if version is not None and version.language != language:
-        other = db.scalars(
-            select(ItemVersion).where(
-                ItemVersion.item_id == version.item_id,
-                ItemVersion.language == language,
-                ItemVersion.version == version.version,
-            )
-        ).first() or db.scalars(
-            select(ItemVersion).where(
-                ItemVersion.item_id == version.item_id,
-                ItemVersion.language == language,
-                ItemVersion.current.is_(True),
-            )
-        ).first()
-        if other is not None and other.content_hash and len(other.content["options"]) == len(
-            version.content["options"]
+        other = (
+            db.scalars(
+                select(ItemVersion).where(
+                    ItemVersion.item_id == version.item_id,
+                    ItemVersion.language == language,
+                    ItemVersion.version == version.version,
+                )
+            ).first()
+            or db.scalars(
+                select(ItemVersion).where(
+                    ItemVersion.item_id == version.item_id,
+                    ItemVersion.language == language,
+                    ItemVersion.current.is_(True),
+                )
+            ).first()
+        )
+        if (
+            other is not None
+            and other.content_hash
+            and len(other.content["options"]) == len(version.content["options"])
         ):
             return other
     assert version is not None
@@ -186,7 +191,7 @@ def result(attempt_id: int) -> Any:
     db = database.session()
     launch = current_launch()
     attempt = svc.own_attempt(db, attempt_id, launch)
-    _switch_language()
+    _switch_language(attempt)
     if attempt.status == svc.IN_PROGRESS:
         return redirect(token_url("quiz.item", attempt_id=attempt.id), 303)
     language = g.get("locale") or attempt.language

@@ -26,7 +26,11 @@ def answer_until_done(browser, page, pick=0, limit=80):
             return page, seen
         form = next((f for f in forms(page.text) if "/answer" in f.action), None)
         if form is None:  # a feedback page: go on
-            href = re.search(r'class="button" href="([^"]+)"', page.text).group(1).replace("&amp;", "&")
+            href = (
+                re.search(r'class="button" href="([^"]+)"', page.text)
+                .group(1)
+                .replace("&amp;", "&")
+            )
             page = browser.http.get(urljoin(page.url, href), timeout=30)
             continue
         form.fields["choice"] = str(pick)
@@ -38,8 +42,20 @@ def answer_until_done(browser, page, pick=0, limit=80):
 def short_link(platform, **custom):
     settings = {"boussole_min_items": "2", "boussole_max_items": "3"}
     settings.update({f"boussole_{k}": str(v) for k, v in custom.items()})
-    return platform.state.add_resource_link("Boussole — court", platform.client_id, custom=settings).id
+    return platform.state.add_resource_link(
+        "Boussole — court", platform.client_id, custom=settings
+    ).id
 
 
 def graded(platform):
     return [s.body for s in platform.state.scores if s.body["gradingProgress"] == "FullyGraded"]
+
+
+def wait_graded(platform, count, timeout=15.0):
+    """Grade passback runs in a thread after the response: wait for ``count`` final scores."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and len(graded(platform)) < count:
+        time.sleep(0.05)
+    return graded(platform)

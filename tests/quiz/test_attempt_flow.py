@@ -10,11 +10,13 @@ from sqlalchemy import func, select
 from lti_tool import db as database
 from models import Attempt, Response
 from tests.lti_client import forms
-from tests.quiz.helpers import answer_until_done, start
+from tests.quiz.helpers import answer_until_done, start, wait_graded
 
 
 @pytest.mark.parametrize("block_cookies", [True, False], ids=["cookies-blocked", "cookies"])
-def test_a_learner_completes_an_attempt_and_the_score_reaches_the_gradebook(platform, bank, block_cookies):
+def test_a_learner_completes_an_attempt_and_the_score_reaches_the_gradebook(
+    platform, bank, block_cookies
+):
     browser, page = start(platform, block_cookies=block_cookies)
     assert "Question 1, au plus 25" in page.text or "Question 1, at most 25" in page.text
     page, answered = answer_until_done(browser, page)
@@ -25,7 +27,7 @@ def test_a_learner_completes_an_attempt_and_the_score_reaches_the_gradebook(plat
         attempt = database.session().scalars(select(Attempt)).one()
         assert attempt.status == "completed" and attempt.answered == answered
         score = attempt.score
-    graded = [s.body for s in platform.state.scores if s.body["gradingProgress"] == "FullyGraded"]
+    graded = wait_graded(platform, 1)
     assert len(graded) == 1
     assert graded[0]["scoreGiven"] == round(score, 2) and graded[0]["scoreMaximum"] == 100
     assert graded[0]["activityProgress"] == "Completed" and graded[0]["userId"] == "3"
@@ -76,7 +78,9 @@ def test_an_empty_answer_is_refused_with_a_message_tied_to_the_question(platform
     form = next(f for f in forms(page.text) if "/answer" in f.action)
     resp = browser.submit(form, page.url)
     assert resp.status_code == 422
-    assert 'id="answer-error"' in resp.text and 'aria-describedby="progress answer-error"' in resp.text
+    assert (
+        'id="answer-error"' in resp.text and 'aria-describedby="progress answer-error"' in resp.text
+    )
 
 
 def test_a_learner_reaches_only_their_own_attempts(platform, bank):
@@ -88,7 +92,11 @@ def test_a_learner_reaches_only_their_own_attempts(platform, bank):
     for path in (f"/quiz/{own}", f"/quiz/{own}/result", f"/quiz/{own}/feedback/1"):
         resp = other_browser.http.get(platform.tool_url + path + "?lt=" + token, timeout=30)
         assert resp.status_code == 404, path
-    resp = other_browser.http.post(platform.tool_url + f"/quiz/{own}/answer", data={"lt": token, "position": "1", "choice": "0", "item": "x"}, timeout=30)
+    resp = other_browser.http.post(
+        platform.tool_url + f"/quiz/{own}/answer",
+        data={"lt": token, "position": "1", "choice": "0", "item": "x"},
+        timeout=30,
+    )
     assert resp.status_code == 404
 
 
@@ -96,3 +104,15 @@ def test_quiz_pages_need_a_launch_token(platform, bank, client):
     assert client.get("/quiz/").status_code == 401
     assert client.post("/quiz/start").status_code == 401
     assert client.get("/quiz/1?lt=forged.token").status_code == 401
+
+
+def test_the_result_page_explains_score_level_profile_and_review(platform, bank):
+    browser, page = start(platform, link=None)
+    result, answered = answer_until_done(browser, page)
+    text = result.text
+    assert re.search(r"Niveau [123] — professionnel", text)
+    assert "se situe probablement entre" in text and "Confiance dans ce niveau" in text
+    assert "Votre profil par thème" in text and "<th scope=\"row\">" in text  # the table equivalent
+    assert "Revue de vos réponses" in text and text.count('class="review-item"') == answered
+    assert "FEEDBACK-" in text and "Publisher" in text  # feedback and sources after the attempt
+    assert "Ce qu'il faut travailler ensuite" in text or "mieux que prévu" in text

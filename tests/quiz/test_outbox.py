@@ -15,13 +15,18 @@ from sqlalchemy import select
 from lti_tool import db as database
 from lti_tool.ags.delivery import deliver_due
 from models import ScoreOutbox
-from tests.quiz.helpers import answer_until_done, graded, short_link, start
+from tests.quiz.helpers import answer_until_done, graded, short_link, start, wait_graded
 
 
 @pytest.fixture
 def manual_outbox(tool):
-    saved = {k: tool.config[k] for k in ("OUTBOX_IN_PROCESS", "OUTBOX_BASE_DELAY", "HTTP_TIMEOUT", "OUTBOX_MAX_TRIES")}
-    tool.config.update(OUTBOX_IN_PROCESS=False, OUTBOX_BASE_DELAY=0.0, HTTP_TIMEOUT=1.0, OUTBOX_MAX_TRIES=10)
+    saved = {
+        k: tool.config[k]
+        for k in ("OUTBOX_IN_PROCESS", "OUTBOX_BASE_DELAY", "HTTP_TIMEOUT", "OUTBOX_MAX_TRIES")
+    }
+    tool.config.update(
+        OUTBOX_IN_PROCESS=False, OUTBOX_BASE_DELAY=0.0, HTTP_TIMEOUT=1.0, OUTBOX_MAX_TRIES=10
+    )
     yield tool
     tool.config.update(saved)
 
@@ -39,7 +44,9 @@ def drain(app, rounds=30):
         for _ in range(rounds):
             deliver_due()
             db = database.session()
-            left = db.scalars(select(ScoreOutbox).where(ScoreOutbox.status.in_(("pending", "sending")))).all()
+            left = db.scalars(
+                select(ScoreOutbox).where(ScoreOutbox.status.in_(("pending", "sending")))
+            ).all()
             db.close()
             if not left:
                 return
@@ -70,7 +77,9 @@ def test_every_score_arrives_exactly_once_after_failures(platform, bank, manual_
     assert not platform.state.score_faults
 
 
-def test_scores_wait_while_the_platform_is_down_and_arrive_when_it_recovers(platform, bank, manual_outbox):
+def test_scores_wait_while_the_platform_is_down_and_arrive_when_it_recovers(
+    platform, bank, manual_outbox
+):
     platform.state.score_faults.extend(["500"] * 50)
     finish_attempts(platform)
     with platform.app.app_context():
@@ -82,7 +91,9 @@ def test_scores_wait_while_the_platform_is_down_and_arrive_when_it_recovers(plat
     assert len(graded(platform)) == 1
 
 
-def test_after_the_last_retry_a_score_is_kept_as_failed_and_can_be_resent(platform, bank, manual_outbox, runner):
+def test_after_the_last_retry_a_score_is_kept_as_failed_and_can_be_resent(
+    platform, bank, manual_outbox, runner
+):
     manual_outbox.config["OUTBOX_MAX_TRIES"] = 2
     platform.state.score_faults.extend(["500"] * 10)
     finish_attempts(platform)
@@ -142,7 +153,15 @@ def test_a_worker_killed_mid_delivery_loses_nothing(platform, bank, manual_outbo
         BOUSSOLE_OUTBOX_LEASE_SECONDS="1",
         BOUSSOLE_HTTP_TIMEOUT="60",
     )
-    cmd = [sys.executable, "-c", "from lti_tool.cli import cli; cli()", "outbox", "run", "--interval", "0.2"]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from lti_tool.cli import cli; cli()",
+        "outbox",
+        "run",
+        "--interval",
+        "0.2",
+    ]
     worker = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and {r.status for r in rows(platform.app)} != {"sending"}:
@@ -159,14 +178,26 @@ def test_a_worker_killed_mid_delivery_loses_nothing(platform, bank, manual_outbo
 
 def test_a_line_item_is_created_when_the_launch_has_none(platform, bank):
     link = platform.state.add_resource_link(
-        "Sans colonne", platform.client_id, custom={"boussole_max_items": "2", "boussole_min_items": "1"},
+        "Sans colonne",
+        platform.client_id,
+        custom={"boussole_max_items": "2", "boussole_min_items": "1"},
         with_lineitem=False,
     )
     browser, page = start(platform, link=link.id)
     answer_until_done(browser, page)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not graded(platform):
-        time.sleep(0.1)
+    wait_graded(platform, 1, timeout=30)
     [created] = [li for li in platform.state.lineitems.values() if li.resource_link_id == link.id]
     assert created.score_maximum == 100 and created.tag == "boussole"
     assert graded(platform)[0]["userId"] == "3"
+
+
+def test_retries_back_off_exponentially_with_jitter(tool):
+    from lti_tool.ags.delivery import backoff
+
+    with tool.app_context():
+        tool.config.update(OUTBOX_BASE_DELAY=10.0, OUTBOX_MAX_DELAY=3600.0)
+        delays = {tries: [backoff(tries) for _ in range(200)] for tries in (1, 2, 5, 12)}
+    assert 5 <= min(delays[1]) and max(delays[1]) <= 15
+    assert 10 <= min(delays[2]) and max(delays[2]) <= 30
+    assert 80 <= min(delays[5]) and max(delays[5]) <= 240
+    assert max(delays[12]) <= 5400 and len(set(delays[1])) > 100  # capped, and jittered

@@ -1,0 +1,1 @@
+"""Instructors: the deep-linking configuration form, the group dashboard, exports."""
