@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, request
+from flask import Flask, g, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -31,6 +31,11 @@ def clear_cache() -> None:
     _cache.clear()
 
 
+def allow_images_from(origins: list[str]) -> None:
+    """Let this response show images from these origins (e.g. learners' pictures on the LMS)."""
+    g.csp_image_origins = tuple(origins)
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -44,9 +49,10 @@ def init_app(app: Flask) -> None:
             except Exception:  # noqa: BLE001 - headers must never break a response
                 extra = ""
             ancestors = f"'self' {extra}".strip()
+        images = " ".join(["'self'", "data:", *g.get("csp_image_origins", ())])
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            f"default-src 'self'; img-src {images}; style-src 'self'; script-src 'self'; "
             f"object-src 'none'; base-uri 'none'; form-action *; frame-ancestors {ancestors}",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -17,6 +17,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from lti_tool import create_app, migrate, security
@@ -30,6 +31,10 @@ from tests.lti_client import LtiBrowser
 from tests.servers import LiveServer, reserve
 
 PG_URL = os.environ.get("BOUSSOLE_TEST_DATABASE_URL")
+
+# Seeded randomness: property tests draw the same examples on every run and every machine.
+hypothesis_settings.register_profile("boussole", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("boussole")
 CLIENT_ID = "NHlVtV4wLQLwANV"  # the client id of the captured Moodle launches
 DEPLOYMENT_ID = "1"
 

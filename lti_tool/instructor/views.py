@@ -32,6 +32,7 @@ from lti_tool.quiz import attempts as svc
 from lti_tool.quiz.levels import LEVEL_SHORT
 from lti_tool.quiz.pool import pool_for
 from lti_tool.quiz.settings import ActivitySettings
+from lti_tool.security import allow_images_from
 from models import Activity, LaunchRecord
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
@@ -161,8 +162,7 @@ def dashboard() -> Any:
     )
     response.headers["Cache-Control"] = "no-store"  # names from NRPS: never kept anywhere
     pictures = {nrps.origin_of(row.picture) for row in data.learners if row.picture}
-    if pictures:
-        response.headers["Content-Security-Policy"] = policy_with_images(sorted(pictures))
+    allow_images_from(sorted(pictures))
     return response
 
 
@@ -171,22 +171,6 @@ def _apply_roster(learners: list[board.LearnerRow], roster: nrps.Roster) -> None
         row.name = roster.name(row.subject)
         row.picture = roster.picture(row.subject)
     learners.sort(key=lambda r: ((r.name or "").casefold() if r.name else "\uffff", r.subject))
-
-
-def policy_with_images(origins: list[str]) -> str:
-    """The tool's policy (``lti_tool.security``) with the platform's origin allowed for pictures.
-
-    ``security`` only sets the header when a view has not, so this page sends the same policy
-    with one more image source.
-    """
-    from lti_tool.security import platform_origins
-
-    ancestors = f"'self' {platform_origins()}".strip()
-    return (
-        f"default-src 'self'; img-src 'self' data: {' '.join(origins)}; style-src 'self'; "
-        "script-src 'self'; object-src 'none'; base-uri 'none'; form-action *; "
-        f"frame-ancestors {ancestors}"
-    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])

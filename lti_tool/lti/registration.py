@@ -160,6 +160,6 @@ def register(db: Session, openid_configuration: str, registration_token: str | N
                 "The registration with the platform failed. Check that the platform can reach "
                 "this tool and try again from the platform's tool management page."
             ),
-            status=502,
+            status=400,
         ) from exc
     return platform

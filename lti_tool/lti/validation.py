@@ -76,10 +76,10 @@ class KeySetCache:
                     "The platform's public keys could not be fetched from %(url)s.",
                     url=self.platform.key_set_url,
                 ),
-                status=502,
+                status=400,
             ) from exc
         if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
-            raise fail("key_set_invalid", _l("The platform's key set is not a JWKS."), status=502)
+            raise fail("key_set_invalid", _l("The platform's key set is not a JWKS."), status=400)
         self.platform.cached_key_set = data
         self.platform.key_set_fetched_at = utcnow()
         self.db.flush()

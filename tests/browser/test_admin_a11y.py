@@ -51,7 +51,6 @@ def test_admin_pages_have_no_serious_axe_violation(
 ):
     failures: list[str] = []
     problems = watch_console(page)
-    admin_login(page, tool_url, runner)
 
     def check(name: str, path: str, status: int = 200) -> None:
         joiner = "&" if "?" in path else "?"
@@ -76,6 +75,13 @@ def test_admin_pages_have_no_serious_axe_violation(
         if width > 320:
             failures.append(f"- reflow: {name} is {width}px wide at a 320px viewport")
 
+    check("login", "/admin/login")
+    admin_login(page, tool_url, runner)
+    check("platforms", "/admin/")
+    check("platform-new", "/admin/platforms/new")
+    check("platform-edit", f"/admin/platforms/{admin_data['platform']}")
+    check("keys", "/admin/keys")
+    check("privacy-summary", "/admin/privacy")
     check("bank-list", "/admin/bank/")
     check("bank-search", "/admin/bank/?topic=T01&status=calibrated&q=question")
     check("item-preview", "/admin/bank/items/T01-005")  # multiple answers: checkboxes

@@ -77,7 +77,9 @@ def test_eap_stays_inside_the_grid(seed: int, n: int) -> None:
     nodes = grid_nodes(81, 4.0)
     theta, se = eap(nodes, log_posterior_grid(nodes, a, b, c, u))
     assert -4.0 <= theta <= 4.0
-    assert 0.0 < se <= 1.0 + 1e-9
+    # One surprising answer may widen the posterior beyond the prior (SD 1): only the *expected*
+    # posterior variance shrinks (see the next test). It can never exceed the grid's half-width.
+    assert 0.0 < se <= 4.0
 
 
 def test_eap_se_shrinks_on_average_as_answers_come() -> None:

@@ -232,3 +232,17 @@ def test_no_token_or_personal_data_in_the_logs(platform, caplog):
     logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("werkzeug"))
     assert token not in logged
     assert "student1@example.com" not in logged and "Sam Student" not in logged
+
+
+def test_an_unreachable_platform_key_set_is_a_4xx_page(platform):
+    with platform.app.app_context():
+        from lti_tool import db as database
+        from models import Platform
+
+        db = database.session()
+        row = db.scalars(__import__("sqlalchemy").select(Platform)).one()
+        row.key_set_url = "http://127.0.0.1:9/nothing-listens-here"
+        db.commit()
+    resp = attempt(platform)
+    assert_refused(resp, "key_set_unreachable", 400)
+    assert "127.0.0.1:9/nothing-listens-here" in resp.text  # the admin's hint names the URL
