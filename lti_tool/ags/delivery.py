@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from lti_tool import db as database
 from lti_tool.ags.client import AgsClient, AgsError
+from lti_tool.lti import claims as C
 from models import Activity, Platform, ScoreOutbox
 from models.base import utcnow
 
@@ -80,6 +81,8 @@ def deliver_one(db: Session, row_id: int, worker: str, http: requests.Session) -
         client = AgsClient(db, platform, http)
         if not row.lineitem_url:
             row.lineitem_url = _lineitem(db, row, client)
+        client.token((C.SCOPE_SCORE,))
+        db.commit()  # keep no lock (cached token, line item) while waiting for the platform
         client.post_score(row.lineitem_url, row.payload)
     except AgsError as exc:
         row.tries += 1
@@ -101,11 +104,13 @@ def deliver_one(db: Session, row_id: int, worker: str, http: requests.Session) -
 
 
 def _lineitem(db: Session, row: ScoreOutbox, client: AgsClient) -> str:
-    """The activity's line item, created through the line items service when there is none."""
-    query = select(Activity).where(Activity.id == row.activity_id)
-    if db.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    activity = db.scalars(query).first()
+    """The activity's line item, created through the line items service when there is none.
+
+    No row lock is held across the HTTP call (a learner's request may be writing the same
+    activity): the new line item is claimed with a conditional update, and if another delivery
+    claimed one first, that one is used.
+    """
+    activity = db.get(Activity, row.activity_id) if row.activity_id else None
     if activity is not None and activity.lineitem_url:
         return activity.lineitem_url
     lineitems_url = row.lineitems_url or (activity.lineitems_url if activity else None)
@@ -113,10 +118,19 @@ def _lineitem(db: Session, row: ScoreOutbox, client: AgsClient) -> str:
         raise AgsError("the platform offers no line item for this activity", retry=False)
     title = (activity.title if activity else None) or "Boussole"
     url = client.create_lineitem(lineitems_url, title, row.resource_link_id)
-    if activity is not None:
-        activity.lineitem_url = url
-    db.flush()
-    return url
+    if activity is None:
+        return url
+    claimed = db.execute(
+        update(Activity)
+        .where(Activity.id == activity.id, Activity.lineitem_url.is_(None))
+        .values(lineitem_url=url)
+    )
+    db.commit()
+    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        return url
+    db.refresh(activity)
+    log.warning("two line items were created for activity %s; the first one is used", activity.id)
+    return activity.lineitem_url or url
 
 
 def deliver_due(limit: int = 50, http: requests.Session | None = None) -> dict[str, int]:

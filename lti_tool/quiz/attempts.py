@@ -60,17 +60,22 @@ def activity_for(db: Session, launch: LaunchRecord) -> Activity:
                     Activity.resource_link_id == launch.resource_link_id,
                 )
             ).one()
-    activity.context_id = launch.context_id
-    activity.title = launch.resource_link_title or activity.title
     ags = launch.services.get("ags") or {}
     scopes = ags.get("scope") or []
+    changes: dict[str, Any] = {
+        "context_id": launch.context_id,
+        "title": launch.resource_link_title or activity.title,
+    }
     if ags.get("lineitem"):
-        activity.lineitem_url = ags["lineitem"]
+        changes["lineitem_url"] = ags["lineitem"]
     if ags.get("lineitems") and C.SCOPE_LINEITEM in scopes:
-        activity.lineitems_url = ags["lineitems"]
+        changes["lineitems_url"] = ags["lineitems"]
     if not activity.settings_edited:
         custom = launch.services.get("custom") or {}
-        activity.settings = ActivitySettings.from_custom(custom).to_dict()
+        changes["settings"] = ActivitySettings.from_custom(custom).to_dict()
+    for name, value in changes.items():
+        if getattr(activity, name) != value:  # no write, no row lock, when nothing changed
+            setattr(activity, name, value)
     db.flush()
     return activity
 
