@@ -29,14 +29,13 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # ``tests.*`` helpers, when run as ``python bench/web_load.py``
     sys.path.insert(0, str(ROOT))
 
+from lti_tool.demo import pem_pair, stand_in_registration  # noqa: E402
 from lti_tool.demo.lms_state import LmsState, ToolRegistration  # noqa: E402
 from lti_tool.demo.platform_app import StandInLms  # noqa: E402
 from lti_tool.demo.platform_conf import PlatformSettings  # noqa: E402
@@ -111,24 +110,13 @@ def register_platform(database_url: str, tool_url: str, lms: StandInLms) -> None
     from lti_tool import create_app
     from lti_tool import db as database
     from lti_tool.lti.keys import active_key
-    from models import Deployment, Platform
 
     issuer = lms.settings.issuer
     app = create_app({"SECRET_KEY": SECRET_KEY, "DATABASE_URL": database_url, "BASE_URL": tool_url})
     try:
         with app.app_context():
             db = database.session()
-            db.add(
-                Platform(
-                    name="Bench Moodle",
-                    issuer=issuer,
-                    client_id=CLIENT_ID,
-                    auth_login_url=issuer + "/mod/lti/auth.php",
-                    auth_token_url=issuer + "/mod/lti/token.php",
-                    key_set_url=issuer + "/mod/lti/certs.php",
-                    deployments=[Deployment(deployment_id=DEPLOYMENT_ID)],
-                )
-            )
+            db.add(stand_in_registration(issuer, CLIENT_ID, DEPLOYMENT_ID, "Bench Moodle"))
             active_key(db)
             db.commit()
     finally:
@@ -179,25 +167,12 @@ class Lms:
             }
 
 
-def _platform_keys() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
-
-
 @contextmanager
 def stand_in_lms(tool_url: str) -> Iterator[Lms]:
     """The stand-in Moodle on a threaded werkzeug server, with the tool and one activity."""
     server: LiveServer
     server, switch = reserve("localhost")
-    private, public = _platform_keys()
+    private, public = pem_pair()
     lms = StandInLms(PlatformSettings(server.url, private, public))
     lms.add_tool(
         ToolRegistration(

@@ -14,18 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from lti_tool import create_app, migrate, security
 from lti_tool import db as database
+from lti_tool.demo import pem_pair, stand_in_registration
 from lti_tool.demo.lms_state import LmsState, ToolRegistration
 from lti_tool.demo.platform_app import StandInLms
 from lti_tool.demo.platform_conf import PlatformSettings
-from models import Base, Deployment, Platform
+from models import Base, Platform
 from tests.bank_fixture import bank  # noqa: F401 - a fixture for every test folder
 from tests.lti_client import LtiBrowser
 from tests.servers import LiveServer, reserve
@@ -133,16 +132,7 @@ def runner(tool: Flask) -> Any:
 # -- the platform ---------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def platform_keys() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
+    return pem_pair()
 
 
 @dataclass
@@ -206,17 +196,7 @@ def make_platform(
     if register:
         with app.app_context():
             db = database.session()
-            db.add(
-                Platform(
-                    name="Test Moodle",
-                    issuer=server.url,
-                    client_id=CLIENT_ID,
-                    auth_login_url=server.url + "/mod/lti/auth.php",
-                    auth_token_url=server.url + "/mod/lti/token.php",
-                    key_set_url=server.url + "/mod/lti/certs.php",
-                    deployments=[Deployment(deployment_id=DEPLOYMENT_ID)],
-                )
-            )
+            db.add(stand_in_registration(server.url, CLIENT_ID, DEPLOYMENT_ID, "Test Moodle"))
             db.commit()
     return TestPlatform(lms, server.url, tool_url, app, keys[0], keys[1])
 

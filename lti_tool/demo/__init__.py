@@ -33,30 +33,45 @@ def course() -> Response:
     return redirect(PREFIX + "/")
 
 
-def platform_keys(instance_path: str) -> tuple[str, str]:
-    """The stand-in's key pair, kept in the instance folder so restarts keep registrations valid."""
-    path = os.path.join(instance_path, "demo-platform-key.pem")
-    if not os.path.exists(path):
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-    with open(path, "rb") as fh:
-        private = serialization.load_pem_private_key(fh.read(), password=None)
-    private_pem = private.private_bytes(
+def pem_pair(private: rsa.RSAPrivateKey | None = None) -> tuple[str, str]:
+    """(private PEM, public PEM) of a platform key, a new 2048-bit one unless given."""
+    key = private or rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
     public_pem = (
-        private.public_key()
+        key.public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
     return private_pem, public_pem
+
+
+def platform_keys(instance_path: str) -> tuple[str, str]:
+    """The stand-in's key pair, kept in the instance folder so restarts keep registrations valid."""
+    path = os.path.join(instance_path, "demo-platform-key.pem")
+    if not os.path.exists(path):
+        private_pem, _ = pem_pair()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(private_pem)
+    with open(path, "rb") as fh:
+        loaded = serialization.load_pem_private_key(fh.read(), password=None)
+    assert isinstance(loaded, rsa.RSAPrivateKey)
+    return pem_pair(loaded)
+
+
+def stand_in_registration(issuer: str, client_id: str, deployment_id: str, name: str) -> Platform:
+    """The tool's registration of a stand-in LMS, as an admin would enter a Moodle's."""
+    return Platform(
+        name=name,
+        issuer=issuer,
+        client_id=client_id,
+        auth_login_url=issuer + "/mod/lti/auth.php",
+        auth_token_url=issuer + "/mod/lti/token.php",
+        key_set_url=issuer + "/mod/lti/certs.php",
+        deployments=[Deployment(deployment_id=deployment_id)],
+    )
 
 
 def base_url(app: Flask) -> str:
@@ -90,14 +105,8 @@ def ensure_registration(db: Session, app: Flask) -> Platform:
         select(Platform).where(Platform.issuer == issuer, Platform.client_id == DEMO_CLIENT_ID)
     ).first()
     if platform is None:
-        platform = Platform(
-            name="LMS de démonstration",
-            issuer=issuer,
-            client_id=DEMO_CLIENT_ID,
-            auth_login_url=issuer + "/mod/lti/auth.php",
-            auth_token_url=issuer + "/mod/lti/token.php",
-            key_set_url=issuer + "/mod/lti/certs.php",
-            deployments=[Deployment(deployment_id=DEMO_DEPLOYMENT_ID)],
+        platform = stand_in_registration(
+            issuer, DEMO_CLIENT_ID, DEMO_DEPLOYMENT_ID, "LMS de démonstration"
         )
         db.add(platform)
     platform.cached_key_set = None  # the stand-in's key may have changed with the instance folder
