@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy.orm import Session
 
 from models import Activity, Attempt, ScoreOutbox
 from models.base import utcnow
+
+#: An activity's line item being created by one delivery (the others wait): "pending:<epoch>".
+PENDING_LINEITEM = "pending:"
+
+
+def usable_lineitem(url: str | None) -> str | None:
+    return None if not url or url.startswith(PENDING_LINEITEM) else url
 
 
 def iso(moment: datetime) -> str:
@@ -31,7 +39,7 @@ def enqueue(
         platform_id=activity.platform_id,
         activity_id=activity.id,
         subject=subject,
-        lineitem_url=activity.lineitem_url,
+        lineitem_url=usable_lineitem(activity.lineitem_url),
         lineitems_url=activity.lineitems_url,
         resource_link_id=activity.resource_link_id,
         payload={"userId": subject, **payload},
@@ -40,6 +48,8 @@ def enqueue(
     )
     db.add(row)
     db.flush()
+    if has_request_context():  # delivered right after this request's response
+        g.setdefault("boussole_outbox_ids", []).append(row.id)
     return row
 
 

@@ -126,6 +126,9 @@ class StandInLms:
                 "client_id": tool.client_id,
                 "lti_deployment_id": tool.deployment_id,
             }
+            if request.form.get("storage"):
+                # LTI platform storage offered (LTI Client Side postMessages).
+                params["lti_storage_target"] = "_parent"
             return render_template("demo/autopost.html", action=tool.login_url, fields=params)
 
         @app.route("/mod/lti/auth.php", methods=["GET", "POST"])

@@ -71,12 +71,15 @@ def handle_login(db: Session) -> Response | str:
     auth_url: str = redirect.get_redirect_url()
     query = parse_qs(urlsplit(auth_url).query)
     state, nonce = query["state"][0], query["nonce"][0]
-    login.storage.set_value(
-        STATE_RECORD_PREFIX + state,
-        {"nonce": nonce},
-        exp=current_app.config["LOGIN_STATE_MAX_AGE"],
-    )
     storage_target = login._get_request_param("lti_storage_target")
+    platform_origin = origin(login._registration.get_auth_login_url() or "")
+    record: dict[str, Any] = {"nonce": nonce}
+    if storage_target:
+        # The launch must then find the same state in the platform's storage (see the launch).
+        record["storage"] = {"target": storage_target, "origin": platform_origin}
+    login.storage.set_value(
+        STATE_RECORD_PREFIX + state, record, exp=current_app.config["LOGIN_STATE_MAX_AGE"]
+    )
     if storage_target:
         # LTI platform storage: keep the state in the platform's frame too, then go on.
         page: Any = render_template(
@@ -85,7 +88,7 @@ def handle_login(db: Session) -> Response | str:
             state=state,
             nonce=nonce,
             storage_target=storage_target,
-            platform_origin=origin(login._registration.get_auth_login_url() or ""),
+            platform_origin=platform_origin,
         )
         response: Response = redirect.do_redirect()
         response.status_code = 200

@@ -31,6 +31,11 @@ log = logging.getLogger(__name__)
 STATE_RECORD_PREFIX = "login-state-"
 
 
+def storage_key(state: str) -> str:
+    """The key of a login's state in the platform's storage (LTI Client Side postMessages)."""
+    return "boussole_state_" + state
+
+
 def fail(code: str, admin_hint: Any = None, status: int = 400) -> LaunchError:
     return LaunchError(code=code, admin_hint=admin_hint, status=status)
 
@@ -249,6 +254,18 @@ class BoussoleMessageLaunch(FlaskMessageLaunch):
         if not isinstance(iat, int | float) or iat > utcnow().timestamp() + leeway:
             raise fail("token_not_yet_valid", _l("The token is dated in the future (iat)."), 401)
 
+    def platform_storage_to_read(self) -> dict[str, str] | None:
+        """Where to read the state back when the login used platform storage and no cookie came
+        back; None when the launch can be validated as it is."""
+        state = self._get_request_param("state")
+        if not state or self._get_request_param("platform_storage_state") is not None:
+            return None
+        if self._cookie_service.get_cookie(state) == state:
+            return None
+        record = self.storage.get_value(STATE_RECORD_PREFIX + state)
+        storage = record.get("storage") if isinstance(record, dict) else None
+        return {"key": storage_key(state), **storage} if isinstance(storage, dict) else None
+
     def _check_state_and_nonce(self) -> None:
         state = self._get_request_param("state")
         if not state:
@@ -259,6 +276,13 @@ class BoussoleMessageLaunch(FlaskMessageLaunch):
             raise fail("state_mismatch", _l("The state does not match this browser's login."))
         if cookie == state:
             self.used_cookie = True
+        elif record is not None and record.get("storage"):
+            # The login put the state in the platform's storage: this browser must have it.
+            if self._get_request_param("platform_storage_state") != state:
+                raise fail(
+                    "state_mismatch",
+                    _l("The platform's storage does not hold this login's state."),
+                )
         elif record is None:
             raise fail(
                 "state_mismatch",

@@ -39,10 +39,19 @@ def login() -> Any:
 
 
 @bp.post("/launch")
-def launch() -> Response:
+def launch() -> Response | str:
     g.locale = normalise_locale(locale_hint(request.form.get("id_token")))
     db = database.session()
     message = BoussoleMessageLaunch(db)
+    storage = message.platform_storage_to_read()
+    if storage is not None:
+        # The login kept its state in the platform's storage and the browser sent no cookie:
+        # read the state back from the platform's frame, then post the launch again with it.
+        return render_template(
+            "lti/platform_storage_launch.html",
+            fields={k: request.form.get(k, "") for k in ("id_token", "state")},
+            storage=storage,
+        )
     try:
         message.validate()
     except Exception:

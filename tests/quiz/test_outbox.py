@@ -201,3 +201,29 @@ def test_retries_back_off_exponentially_with_jitter(tool):
     assert 10 <= min(delays[2]) and max(delays[2]) <= 30
     assert 80 <= min(delays[5]) and max(delays[5]) <= 240
     assert max(delays[12]) <= 5400 and len(set(delays[1])) > 100  # capped, and jittered
+
+
+def test_concurrent_deliveries_create_a_single_line_item(platform, bank, manual_outbox):
+    link = platform.state.add_resource_link(
+        "Sans colonne",
+        platform.client_id,
+        custom={"boussole_max_items": "2", "boussole_min_items": "1"},
+        with_lineitem=False,
+    )
+    for user in ("3", "5"):
+        browser, page = start(platform, user=user, link=link.id)
+        answer_until_done(browser, page)
+    threads = [threading.Thread(target=lambda: _deliver_in(platform.app)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    drain(platform.app)
+    created = [li for li in platform.state.lineitems.values() if li.resource_link_id == link.id]
+    assert len(created) == 1
+    assert len(graded(platform)) == 2
+
+
+def _deliver_in(app):
+    with app.app_context():
+        deliver_due()
