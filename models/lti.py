@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, TimestampMixin
@@ -59,6 +59,16 @@ class ToolKey(TimestampMixin, Base):
     """An RSA key of the tool. Private keys are stored encrypted (Fernet)."""
 
     __tablename__ = "tool_key"
+    __table_args__ = (
+        # At most one active and one next key, whatever the races between first requests.
+        Index(
+            "uq_tool_key_one_per_live_status",
+            "status",
+            unique=True,
+            sqlite_where=text("status IN ('active', 'next')"),
+            postgresql_where=text("status IN ('active', 'next')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kid: Mapped[str] = mapped_column(String(100), unique=True)

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import current_app
 from pylti1p3.registration import Registration
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import ToolKey
@@ -61,12 +62,16 @@ def private_pem(key: ToolKey) -> str:
 
 
 def active_key(db: Session) -> ToolKey:
-    """The signing key, created on first use."""
+    """The signing key, created on first use (once, even when first requests race)."""
     key = db.scalars(select(ToolKey).where(ToolKey.status == ACTIVE)).first()
-    if key is None:
-        key = _generate(ACTIVE)
-        db.add(key)
-        db.flush()
+    if key is not None:
+        return key
+    try:
+        with db.begin_nested():
+            key = _generate(ACTIVE)
+            db.add(key)
+    except IntegrityError:
+        key = db.scalars(select(ToolKey).where(ToolKey.status == ACTIVE)).one()
     return key
 
 
@@ -85,8 +90,10 @@ def rotate(db: Session) -> tuple[ToolKey, ToolKey]:
     if current is not None:
         current.status = RETIRED
         current.retired_at = now
+        db.flush()  # one active key at a time (a unique index says so)
     upcoming.status = ACTIVE
     upcoming.activated_at = now
+    db.flush()
     new_next = _generate(NEXT)
     db.add(new_next)
     db.flush()

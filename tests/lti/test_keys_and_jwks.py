@@ -72,3 +72,22 @@ def test_jwts_signed_by_the_tool_carry_the_active_kid(platform):
             {"a": 1}, reg.get_tool_private_key(), algorithm="RS256", headers={"kid": reg.get_kid()}
         )
         assert jwt.get_unverified_header(token)["kid"] == keys.active_key(db).kid
+
+
+def test_first_requests_racing_on_an_empty_database_create_one_active_key(platform):
+    import threading
+
+    results = []
+
+    def fetch():
+        results.append(requests.get(platform.tool_url + "/lti/jwks", timeout=30).status_code)
+
+    threads = [threading.Thread(target=fetch) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [200] * 6
+    with platform.app.app_context():
+        active = database.session().scalars(select(ToolKey).where(ToolKey.status == "active")).all()
+        assert len(active) == 1
