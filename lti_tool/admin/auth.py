@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import redirect, request, session, url_for
+from flask import render_template, request, session, url_for
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
@@ -42,7 +42,16 @@ def admin_required(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if current_admin() is None:
             if request.method == "GET" and not request.args.get("lt"):
-                return redirect(url_for("admin.login", next=request.path))
+                # A 403 page that offers the sign-in form, then comes back here.
+                from lti_tool.admin.forms import LoginForm
+
+                page = render_template(
+                    "admin/login.html",
+                    form=LoginForm(),
+                    error=None,
+                    action=url_for("admin.login", next=request.full_path.rstrip("?")),
+                )
+                return page, 403
             raise AccessDenied(code="admin_required")
         return view(*args, **kwargs)
 

@@ -8,9 +8,10 @@ pages need.
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from lti_tool.errors import SessionExpired
+from lti_tool.errors import AccessDenied, SessionExpired
 
 SALT = "boussole-launch-token"
 
@@ -26,7 +27,12 @@ def issue(launch_id: str) -> str:
 def read(token: str | None) -> str:
     """The launch id in a token, or :class:`SessionExpired` for a missing, bad or old token."""
     if not token:
-        raise SessionExpired(code="launch_token_missing")
+        raise AccessDenied(
+            code="launch_token_missing",
+            message=_l(
+                "This page opens from your course: go back to your course and open the activity."
+            ),
+        )
     try:
         data = _serializer().loads(token, max_age=current_app.config["LAUNCH_TOKEN_MAX_AGE"])
     except SignatureExpired as exc:

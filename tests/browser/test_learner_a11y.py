@@ -110,8 +110,8 @@ def test_the_axe_check_reports_serious_violations_under_the_tools_csp(
     page, tool, tool_url, axe_check
 ):
     """The harness itself: axe runs under the product's real CSP and a broken page fails."""
-    response = page.goto(tool_url + "/quiz/")  # no launch token: the tool's 401 page
-    assert response is not None and response.status == 401
+    response = page.goto(tool_url + "/quiz/")  # no launch token: the tool's 403 page
+    assert response is not None and response.status == 403
     assert "script-src 'self'" in response.headers["content-security-policy"]
     axe_check(page)
     page.evaluate(

@@ -57,4 +57,4 @@ def test_a_page_after_the_launch_needs_no_cookie(platform):
     again = browser.http.get(page.url)
     assert again.status_code == 200
     stripped = browser.http.get(page.url.split("?")[0])
-    assert stripped.status_code == 401
+    assert stripped.status_code == 403

@@ -101,8 +101,8 @@ def test_a_learner_reaches_only_their_own_attempts(platform, bank):
 
 
 def test_quiz_pages_need_a_launch_token(platform, bank, client):
-    assert client.get("/quiz/").status_code == 401
-    assert client.post("/quiz/start").status_code == 401
+    assert client.get("/quiz/").status_code == 403
+    assert client.post("/quiz/start").status_code == 403
     assert client.get("/quiz/1?lt=forged.token").status_code == 401
 
 
