@@ -90,6 +90,35 @@ def _form_page(
     )
 
 
+def _settings_step(
+    form: SettingsForm,
+    launch: LaunchRecord,
+    template: str,
+    initial: ActivitySettings,
+    /,
+    default_title: str | None = None,
+    **extra: Any,
+) -> Any | None:
+    """The shared steps of the settings forms: show them filled (GET), or show them again with
+    the estimate or the errors. None when valid settings were submitted: the caller saves them."""
+    db = database.session()
+    if request.method == "GET":
+        if default_title is None:
+            form.fill(initial)
+        else:
+            form.fill(initial, default_title=default_title)
+        est = _estimate_for(form, launch, True)
+        db.commit()
+        return _form_page(template, form, est, 200, **extra)
+    valid = form.validate()
+    est = _estimate_for(form, launch, valid)
+    valid = valid and not form.topics.errors
+    if request.form.get("action") == "estimate" or not valid:
+        db.commit()
+        return _form_page(template, form, est, 200 if valid else 422, **extra)
+    return None
+
+
 # -- deep linking ---------------------------------------------------------------------------------
 @bp.route("/deep-link", methods=["GET", "POST"])
 @require_launch(*STAFF)
@@ -98,20 +127,17 @@ def deep_link() -> Any:
     dl = deep_linking.request_settings(launch)
     db = database.session()
     form = SettingsForm(language=page_language())
-    if request.method == "GET":
-        default_title = str(dl.get("title") or "").strip() or _("Responsible use of AI")
-        form.fill(ActivitySettings(), default_title=default_title[:200])
-        est = _estimate_for(form, launch, True)
-        db.commit()
-        return _form_page("instructor/deep_link.html", form, est, 200, launch=launch)
-    valid = form.validate()
-    est = _estimate_for(form, launch, valid)
-    valid = valid and not form.topics.errors
-    if request.form.get("action") == "estimate" or not valid:
-        db.commit()
-        return _form_page(
-            "instructor/deep_link.html", form, est, 200 if valid else 422, launch=launch
-        )
+    default_title = str(dl.get("title") or "").strip() or _("Responsible use of AI")
+    page = _settings_step(
+        form,
+        launch,
+        "instructor/deep_link.html",
+        ActivitySettings(),
+        default_title=default_title[:200],
+        launch=launch,
+    )
+    if page is not None:
+        return page
     reply, _claims = deep_linking.response_message(db, launch, form.settings())
     db.commit()
     return render_template("instructor/deep_link_return.html", reply=reply)
@@ -181,19 +207,9 @@ def settings() -> Any:
     activity = _activity(launch)
     form = SettingsForm(language=page_language(), with_title=False)
     current = svc.settings_of(activity)
-    if request.method == "GET":
-        form.fill(current)
-        est = _estimate_for(form, launch, True)
-        db.commit()
-        return _form_page("instructor/settings.html", form, est, 200, activity=activity)
-    valid = form.validate()
-    est = _estimate_for(form, launch, valid)
-    valid = valid and not form.topics.errors
-    if request.form.get("action") == "estimate" or not valid:
-        db.commit()
-        return _form_page(
-            "instructor/settings.html", form, est, 200 if valid else 422, activity=activity
-        )
+    page = _settings_step(form, launch, "instructor/settings.html", current, activity=activity)
+    if page is not None:
+        return page
     edited = form.settings()
     activity.settings = dataclasses.replace(edited, title=current.title).to_dict()
     activity.settings_edited = True
