@@ -64,6 +64,7 @@ _ITEM_FIELDS = (
     "reviewers",
     "recheck_by",
     "tags",
+    "enemies",
     "irt",
 )
 
@@ -166,6 +167,8 @@ class Item:
     reviewers: tuple[str, ...] = ()
     recheck_by: date | None = None
     tags: tuple[str, ...] = ()
+    #: Ids of items that test the same idea: an attempt never holds two of them.
+    enemies: tuple[str, ...] = ()
     irt: IrtParams | None = None
 
     # -- derived ----------------------------------------------------------------------------
@@ -212,6 +215,8 @@ class Item:
             data["recheck_by"] = self.recheck_by.isoformat()
         if self.tags:
             data["tags"] = list(self.tags)
+        if self.enemies:
+            data["enemies"] = list(self.enemies)
         if self.irt is not None:
             data["irt"] = self.irt.to_dict()
         return data
@@ -280,6 +285,12 @@ def _read_item(reader: FieldReader, *, language: str, topic: str) -> Item | None
     tags = reader.texts("tags")
     for index, tag in enumerate(tags):
         _check_tag(reader, f"tags[{index}]", tag)
+    enemies = reader.texts("enemies")
+    for index, enemy in enumerate(enemies):
+        if not _ID.match(enemy):
+            reader.error(f"enemies[{index}]", f"must be an item id, not {enemy!r}")
+        elif enemy == item_id:
+            reader.error(f"enemies[{index}]", "an item cannot be its own enemy")
     stem = reader.text("stem", required=True)
     objective = reader.text("objective")
     general_feedback = reader.text("general_feedback")
@@ -308,6 +319,7 @@ def _read_item(reader: FieldReader, *, language: str, topic: str) -> Item | None
         reviewers=reviewers,
         recheck_by=recheck_by,
         tags=tags,
+        enemies=enemies,
         irt=irt,
     )
 
