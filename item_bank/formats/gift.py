@@ -2,8 +2,8 @@
 
 Export: one ``$CATEGORY:`` per topic and level, then per item a comment line with
 ``[id:T02-001]`` and ``[tag:...]`` (Moodle ≥ 3.6 reads them as idnumber and tags), a
-``boussole-meta`` comment (Moodle ignores it; it keeps objective, sources, author, reviewers and
-enemies), and the question in ``[html]`` with per-answer feedback and ``####`` general feedback.
+``boussole-meta`` comment (Moodle ignores it; it keeps objective, sources, author, reviewers),
+and the question in ``[html]`` with per-answer feedback and ``####`` general feedback.
 Multiple-answer items use ``~%50%``-style grades from Moodle's list of valid fractions.
 
 Import follows ``qformat_gift::readquestion`` step by step; anything Boussole cannot hold
@@ -53,7 +53,7 @@ _TF_LABELS = {"fr": ("Vrai", "Faux"), "en": ("True", "False")}
 HEADER = (
     "// Boussole item bank: GIFT for Moodle (Question bank > Import > GIFT).\n"
     "// Level, topic, version, status and IRT parameters travel as tags; objective, sources,\n"
-    "// author, reviewers and enemies in the boussole-meta comment, which Moodle ignores.\n"
+    "// author and reviewers in the boussole-meta comment, which Moodle ignores.\n"
 )
 
 

@@ -4,7 +4,7 @@ Export: a ``<question type="category">`` per topic and level, then one ``multich
 per item with ``<idnumber>``, HTML texts (CDATA where Moodle uses it), per-answer feedback, valid
 grade fractions (``single`` false and negative grades for wrong options of multiple-answer items)
 and ``<tags>`` carrying level, topic, version, status and IRT parameters. A ``boussole-meta``
-comment, which Moodle ignores, keeps objective, sources, author, reviewers and enemies.
+comment, which Moodle ignores, keeps objective, sources, author and reviewers.
 
 Import reads Moodle's ``multichoice`` and ``truefalse`` questions; any other type, or a grade
 Moodle would refuse, is a :class:`FormatError` naming the element, and nothing is imported.

@@ -65,21 +65,6 @@ def test_gift_escaping_survives_moodles_reader(text):
     assert gift.import_(gift.export([item])) == [item]
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_enemies_travel_in_every_format(fmt):
-    """Items that test the same idea stay marked as such after an export and an import."""
-    items = [
-        make_item(1, enemies=["T02-002", "T10-031"]),
-        make_item(2, enemies=["T02-001"]),
-        make_item(3),
-    ]
-    back = {item.id: item for item in round_trip(fmt, items)}
-    assert back["T02-001"].enemies == ("T02-002", "T10-031")
-    assert back["T02-002"].enemies == ("T02-001",)
-    assert back["T02-003"].enemies == ()
-    assert ordered(back.values()) == ordered(items)
-
-
 def test_shipped_bank_round_trips_in_every_format():
     bank = read_bank().bank
     if not len(bank):
