@@ -56,7 +56,10 @@ class Config:
         self.LANGUAGES = ("fr", "en")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        #: Also forced on when ``BASE_URL`` is https (see ``lti_tool.transport``).
         self.SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
+        #: ``Strict-Transport-Security`` max-age on HTTPS responses when ``BASE_URL`` is https.
+        self.HSTS_MAX_AGE: int = int(_env("HSTS_MAX_AGE", "31536000") or 0)
         self.WTF_CSRF_TIME_LIMIT = None
         self.TESTING = False
 

@@ -16,15 +16,14 @@ from lti_tool.admin.forms import ConfirmForm, DeploymentForm, LoginForm, Platfor
 from lti_tool.errors import NotFound
 from lti_tool.lti import keys
 from lti_tool.lti.urls import public_url
+from lti_tool.safe_redirect import is_same_site_path
 from models import Deployment, Platform, ToolKey
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("admin.index")
+    return target if target and is_same_site_path(target) else url_for("admin.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
