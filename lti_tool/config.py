@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any
 
 
@@ -52,6 +53,17 @@ class Config:
         self.OUTBOX_LEASE_SECONDS: int = int(_env("OUTBOX_LEASE_SECONDS", "120") or 120)
         self.OUTBOX_IN_PROCESS: bool = _env_bool("OUTBOX_IN_PROCESS", True)
         self.HTTP_TIMEOUT: float = float(_env("HTTP_TIMEOUT", "10") or 10)
+        #: Admin sessions end after this long without a request, and this long after sign-in.
+        self.ADMIN_SESSION_IDLE_MINUTES: float = float(
+            _env("ADMIN_SESSION_IDLE_MINUTES", "30") or 30
+        )
+        self.ADMIN_SESSION_MAX_HOURS: float = float(_env("ADMIN_SESSION_MAX_HOURS", "12") or 12)
+        #: The signed cookie itself is refused after the same absolute lifetime.
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.ADMIN_SESSION_MAX_HOURS)
+        #: Sign-in throttling: this many failures per account or per client within the window
+        #: lock further tries until the window has passed.
+        self.SIGNIN_MAX_FAILURES: int = int(_env("SIGNIN_MAX_FAILURES", "10") or 10)
+        self.SIGNIN_LOCK_MINUTES: float = float(_env("SIGNIN_LOCK_MINUTES", "15") or 15)
         self.BABEL_DEFAULT_LOCALE = "fr"
         self.LANGUAGES = ("fr", "en")
         self.SESSION_COOKIE_HTTPONLY = True

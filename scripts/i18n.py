@@ -77,7 +77,7 @@ def merge() -> None:
             if isinstance(message.id, str):
                 message.string = value if isinstance(value, str) else value[0]
             else:
-                message.string = tuple(value) if isinstance(value, list) else (value, value)
+                message.string = _plural_forms(value, catalog.num_plurals)
             message.flags.discard("fuzzy")
     catalog.fuzzy = False
     tmp = po.with_suffix(f".po.{os.getpid()}")
@@ -85,6 +85,15 @@ def merge() -> None:
         write_po(fh, catalog, width=100, no_location=True)
     tmp.replace(po)
     compile_all()
+
+
+def _plural_forms(value: str | list[str], count: int) -> tuple[str, ...]:
+    """French has three CLDR plural forms (one, many, other): fragments give one and other;
+    "many" (a million, ...) reads like other. A missing form would show the English text."""
+    forms = [value, value] if isinstance(value, str) else list(value)
+    if len(forms) < count:
+        forms = forms[:1] + [forms[-1]] * (count - 1)
+    return tuple(forms[:count])
 
 
 def compiled(po_path: Path) -> bytes:
