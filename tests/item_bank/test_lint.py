@@ -221,7 +221,8 @@ def test_stats_count_topic_level_language_and_flag_shortfalls(tmp_path):
     assert result.count("T01") == 0
     lines = result.shortfalls()
     assert "fr T01: 0 items, target 30" in lines
-    assert "en T02 level 1: 2 items, target 8" in lines
+    assert "en T02 level 1: 2 items, target 10" in lines
+    assert "fr: 8 items, target 60" in lines  # 30 per topic shown
     rendered = table(result)
     columns = ["fr N1", "fr N2", "fr N3", "en N1", "en N2", "en N3", "fr total", "en total"]
     assert rendered.splitlines()[0].split() == ["topic", *" ".join(columns).split()]
