@@ -72,9 +72,10 @@ def configure_i18n(app: Flask) -> None:
 
 
 def configure_security(app: Flask) -> None:
-    from lti_tool import transport
+    from lti_tool import input_guard, transport
     from lti_tool.security import init_app
 
+    input_guard.init_app(app)
     transport.init_app(app)
     csrf.init_app(app)
     init_app(app)

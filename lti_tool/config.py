@@ -52,6 +52,9 @@ class Config:
         self.OUTBOX_MAX_TRIES: int = int(_env("OUTBOX_MAX_TRIES", "10") or 10)
         self.OUTBOX_LEASE_SECONDS: int = int(_env("OUTBOX_LEASE_SECONDS", "120") or 120)
         self.OUTBOX_IN_PROCESS: bool = _env_bool("OUTBOX_IN_PROCESS", True)
+        #: Largest request body accepted (413 beyond); the admin bank import has its own limit
+        #: (``BANK_IMPORT_MAX_BYTES``). A launch's form is a few kB.
+        self.MAX_CONTENT_LENGTH: int = int(_env("MAX_REQUEST_BYTES", "1048576") or 1048576)
         self.HTTP_TIMEOUT: float = float(_env("HTTP_TIMEOUT", "10") or 10)
         #: Admin sessions end after this long without a request, and this long after sign-in.
         self.ADMIN_SESSION_IDLE_MINUTES: float = float(
