@@ -29,7 +29,10 @@ class IdConverter(IntegerConverter):
 
 
 def _has_nul(values: Any) -> bool:
-    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+    # A malformed multipart part has no name (None): nothing to look at there.
+    return any(
+        "\x00" in (key or "") or "\x00" in (value or "") for key, value in values.items(multi=True)
+    )
 
 
 def refuse_nul_bytes() -> None:
@@ -38,7 +41,7 @@ def refuse_nul_bytes() -> None:
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if _has_nul(request.form):
             raise BadRequest(code="nul_byte")
-        if any("\x00" in (f.filename or "") for f in request.files.values()):
+        if any("\x00" in (f.filename or "") for _, f in request.files.items(multi=True)):
             raise BadRequest(code="nul_byte")
 
 
