@@ -220,6 +220,7 @@ def _bsl(item: Item) -> str:
     body.append(f"<bsl:author>{escape(item.author)}</bsl:author>")
     body += [f"<bsl:reviewer>{escape(name)}</bsl:reviewer>" for name in item.reviewers]
     body += [f"<bsl:tag>{escape(tag)}</bsl:tag>" for tag in item.tags]
+    body += [f"<bsl:enemy>{escape(enemy)}</bsl:enemy>" for enemy in item.enemies]
     for source in item.sources:
         fields = "".join(
             f"<bsl:{key}>{escape(value)}</bsl:{key}>" for key, value in source.to_dict().items()
@@ -303,6 +304,9 @@ def _read_bsl(resource: ET.Element, where: str) -> dict[str, Any]:
     tags = [e.text or "" for e in node.iterfind(f"{{{BSL}}}tag")]
     if tags:
         meta["tags"] = tags
+    enemies = [e.text or "" for e in node.iterfind(f"{{{BSL}}}enemy")]
+    if enemies:
+        meta["enemies"] = enemies
     meta["sources"] = [
         {local(field.tag): field.text or "" for field in source}
         for source in node.iterfind(f"{{{BSL}}}source")
