@@ -12,16 +12,36 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from item_bank.lint_cues import RULES as CUE_RULES
+from item_bank.lint_cues import cue_problems
+from item_bank.lint_enemies import RULES as ENEMY_RULES
+from item_bank.lint_enemies import enemy_problems
+from item_bank.lint_sources import RULES as SOURCE_RULES
+from item_bank.lint_sources import source_problems
 from item_bank.loader import read_bank
+from item_bank.problems import Problem, item_file
+from item_bank.problems import letter as _letter
+from item_bank.problems import letters as _letters
+from item_bank.problems import problem_of as _problem
 from item_bank.schema import Bank, Item, ItemType, Status
 from item_bank.similarity import near_duplicates
 from item_bank.stats import Stats, stats
 
-__all__ = ["RULES", "Problem", "Stats", "item_problems", "lint", "lint_bank", "main", "stats"]
+__all__ = [
+    "RULES",
+    "Problem",
+    "Stats",
+    "bare_verdict",
+    "item_file",
+    "item_problems",
+    "lint",
+    "lint_bank",
+    "main",
+    "stats",
+]
 
 RULES: dict[str, str] = {
     "schema": "the master file or item does not follow docs/item-format.md",
@@ -31,19 +51,21 @@ RULES: dict[str, str] = {
     "key-count": "exactly one key for single and truefalse, at least one for multiple",
     "all-none-of-the-above": "no 'all / none of the above' option, in either language",
     "feedback-missing": "every option has feedback",
+    "feedback-verdict": (
+        "option feedback opens with a verdict on the option (Exact/Inexact, Right/Not quite), "
+        "never a bare Oui/Non/Yes/No"
+    ),
     "source-missing": "at least one source, each with a title and a publisher",
+    **SOURCE_RULES,
     "objective-missing": "every item states its objective",
     "pairing": "French and English hold the same ids, level, topic, type, options and keys",
+    **ENEMY_RULES,
     "near-duplicate": "no two items of a language with near-identical stems",
     "recheck-passed": "recheck_by dates are not in the past",
     "recheck-missing": "items about law or policy (T10, or citing a regulation) have recheck_by",
-    "key-position": "no key position holds more than 35 % of single-answer keys",
-    "key-longest": "the key is the strictly longest option in at most 35 % of single items",
+    **CUE_RULES,
 }
 
-MAX_SHARE = 0.35
-#: Balance rules need enough items for a share to mean something.
-MIN_BALANCE_ITEMS = 10
 LEGAL_TOPICS = frozenset({"T10"})
 
 _ID = re.compile(r"^T(\d{2})-(\d{3})$")
@@ -77,25 +99,9 @@ _FILLER = frozenset(
     "above are is correct true right wrong false listed mentioned previous answers statements "
     "of the these apply applies valid".split()
 )
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    item: str
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.item}: {self.rule}: {self.message}"
-
-
-def item_file(item: Item) -> str:
-    return f"{item.language}/{item.topic}.yaml"
-
-
-def _problem(item: Item, rule: str, message: str) -> Problem:
-    return Problem(item_file(item), item.id, rule, message)
+# A bare yes/no opening a feedback ("Non : il peut…"): read after a yes/no option, it contradicts
+# it. "Non seulement…", "No contract binds…" are sentences, not verdicts.
+_BARE_VERDICT = re.compile(r"^\W{0,2}(oui|non|yes|no)\s*(?:$|[,.:;!?…—–]|-\s)", re.IGNORECASE)
 
 
 # -- one item -------------------------------------------------------------------------------
@@ -130,6 +136,14 @@ def item_problems(item: Item, *, today: date | None = None) -> list[Problem]:
             add("all-none-of-the-above", f"option {_letter(index)}: {option.text!r}")
         if not option.feedback:
             add("feedback-missing", f"option {_letter(index)} has no feedback")
+        elif verdict := bare_verdict(option.feedback):
+            add(
+                "feedback-verdict",
+                f"option {_letter(index)}'s feedback opens with a bare {verdict!r}: open with "
+                "the verdict on the option ("
+                + ("Exact/Inexact" if item.language == "fr" else "Right/Not quite")
+                + ")",
+            )
 
     if not item.sources:
         add("source-missing", "cite at least one checkable source (title, publisher)")
@@ -137,6 +151,7 @@ def item_problems(item: Item, *, today: date | None = None) -> list[Problem]:
         missing = [name for name in ("title", "publisher") if not getattr(source, name)]
         if missing:
             add("source-missing", f"sources[{index}] has no {' and no '.join(missing)}")
+    found.extend(source_problems(item))
     if not item.objective:
         add("objective-missing", "state the item's objective")
 
@@ -166,6 +181,12 @@ def is_all_or_none(text: str) -> bool:
     return False
 
 
+def bare_verdict(feedback: str) -> str | None:
+    """The bare "Oui"/"Non"/"Yes"/"No" a feedback opens with, if it does."""
+    match = _BARE_VERDICT.match(feedback)
+    return match.group(1) if match else None
+
+
 def is_legal(item: Item) -> bool:
     """Items about law or policy: topic T10, or a source citing a regulation or a law."""
     if item.topic in LEGAL_TOPICS:
@@ -185,6 +206,7 @@ def lint_bank(bank: Bank, *, today: date | None = None, pairing: bool = True) ->
     found.extend(_duplicate_ids(bank))
     if pairing:
         found.extend(_pairing(bank))
+    found.extend(enemy_problems(bank, pairing=pairing))
     for language in bank.languages:
         live = [item for item in bank.in_language(language) if item.status is not Status.RETIRED]
         for first, second, score in near_duplicates(live):
@@ -195,7 +217,7 @@ def lint_bank(bank: Bank, *, today: date | None = None, pairing: bool = True) ->
                     f"stem {score:.0%} similar to {first.id} ({item_file(first)})",
                 )
             )
-        found.extend(_balance(language, [i for i in live if i.type is ItemType.SINGLE]))
+        found.extend(cue_problems(live, language))
     return sorted(found)
 
 
@@ -242,52 +264,6 @@ def _pairing(bank: Bank) -> Iterable[Problem]:
             )
         if differences:
             yield _problem(english, "pairing", "; ".join(differences))
-
-
-def _balance(language: str, singles: Sequence[Item]) -> Iterable[Problem]:
-    total = len(singles)
-    if total < MIN_BALANCE_ITEMS:
-        return
-    where = f"{language}/"
-    positions = Counter(item.key_indices[0] for item in singles if len(item.key_indices) == 1)
-    for position, count in sorted(positions.items()):
-        if count / total > MAX_SHARE:
-            yield Problem(
-                where,
-                "-",
-                "key-position",
-                f"the key is option {_letter(position)} in {count} of {total} single-answer "
-                f"items ({count / total:.0%}, max {MAX_SHARE:.0%})",
-            )
-    longest = [item.id for item in singles if _key_is_longest(item)]
-    if len(longest) / total > MAX_SHARE:
-        yield Problem(
-            where,
-            "-",
-            "key-longest",
-            f"the key is the longest option in {len(longest)} of {total} single-answer items "
-            f"({len(longest) / total:.0%}, max {MAX_SHARE:.0%}); shorten some keys",
-        )
-
-
-def _key_is_longest(item: Item) -> bool:
-    keys = item.key_indices
-    if len(keys) != 1:
-        return False
-    key_length = len(item.options[keys[0]].text)
-    return all(
-        len(option.text) < key_length
-        for index, option in enumerate(item.options)
-        if index != keys[0]
-    )
-
-
-def _letter(index: int) -> str:
-    return chr(ord("A") + index) if index < 26 else str(index + 1)
-
-
-def _letters(indices: Iterable[int]) -> str:
-    return ",".join(_letter(i) for i in indices) or "none"
 
 
 def _show(value: object) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from item_bank._fields import FieldReader
 from item_bank.errors import SchemaError
@@ -29,6 +30,8 @@ __all__ = [
     "Item",
     "ItemType",
     "Option",
+    "Review",
+    "ReviewRole",
     "SchemaError",
     "Source",
     "Status",
@@ -62,6 +65,7 @@ _ITEM_FIELDS = (
     "sources",
     "author",
     "reviewers",
+    "reviews",
     "recheck_by",
     "tags",
     "enemies",
@@ -88,6 +92,16 @@ class ItemType(StrEnum):
     SINGLE = "single"
     MULTIPLE = "multiple"
     TRUEFALSE = "truefalse"
+
+
+class ReviewRole(StrEnum):
+    """What a reviewer checked: the law, the teaching, the language, bias, or the subject."""
+
+    LEGAL = "legal"
+    PEDAGOGY = "pedagogy"
+    LANGUAGE = "language"
+    BIAS = "bias"
+    SUBJECT = "subject"
 
 
 class IrtModel(StrEnum):
@@ -123,6 +137,25 @@ class Source:
 
     def _optional(self) -> dict[str, str]:
         return {"date": self.date, "section": self.section, "url": self.url}
+
+
+@dataclass(frozen=True)
+class Review:
+    """One review of an item: who, in what role, when, and which version they read."""
+
+    by: str
+    role: ReviewRole
+    date: date | None = None
+    #: The item version reviewed; a review of an older version no longer counts.
+    version: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"by": self.by, "role": self.role.value}
+        if self.date is not None:
+            data["date"] = self.date.isoformat()
+        if self.version is not None:
+            data["version"] = self.version
+        return data
 
 
 @dataclass(frozen=True)
@@ -164,7 +197,9 @@ class Item:
     general_feedback: str = ""
     sources: tuple[Source, ...] = ()
     author: str = ""
+    #: Names only (the older form); ``reviews`` says who reviewed in which role.
     reviewers: tuple[str, ...] = ()
+    reviews: tuple[Review, ...] = ()
     recheck_by: date | None = None
     tags: tuple[str, ...] = ()
     #: Ids of items that test the same idea: an attempt never holds two of them.
@@ -211,6 +246,8 @@ class Item:
             "author": self.author,
             "reviewers": list(self.reviewers),
         }
+        if self.reviews:
+            data["reviews"] = [review.to_dict() for review in self.reviews]
         if self.recheck_by is not None:
             data["recheck_by"] = self.recheck_by.isoformat()
         if self.tags:
@@ -297,6 +334,7 @@ def _read_item(reader: FieldReader, *, language: str, topic: str) -> Item | None
     sources = tuple(_read_sources(reader))
     author = reader.text("author")
     reviewers = reader.texts("reviewers")
+    reviews = tuple(_read_reviews(reader))
     recheck_by = reader.day("recheck_by")
 
     if status is None or item_type is None:
@@ -317,6 +355,7 @@ def _read_item(reader: FieldReader, *, language: str, topic: str) -> Item | None
         sources=sources,
         author=author,
         reviewers=reviewers,
+        reviews=reviews,
         recheck_by=recheck_by,
         tags=tags,
         enemies=enemies,
@@ -347,8 +386,9 @@ def _read_sources(reader: FieldReader) -> Iterator[Source]:
             continue
         sub.only(("title", "publisher", "date", "section", "url"))
         url = sub.text("url")
-        if url and not url.startswith(("https://", "http://")):
-            sub.error("url", f"must start with https:// or http://, not {url!r}")
+        problem = url_problem(url) if url else None
+        if problem:
+            sub.error("url", problem)
         yield Source(
             title=sub.text("title"),
             publisher=sub.text("publisher"),
@@ -356,6 +396,40 @@ def _read_sources(reader: FieldReader) -> Iterator[Source]:
             section=sub.text("section"),
             url=url,
         )
+
+
+MAX_URL_LENGTH = 2000
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a source's link (None if it can): https only, with a host, no
+    spaces, no user name or password."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"must be at most {MAX_URL_LENGTH} characters"
+    if any(c.isspace() for c in url):
+        return "must not contain spaces (write them %20)"
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return f"must start with https:// (a secure link), not {url!r}"
+    if not parts.hostname or "." not in parts.hostname or "@" in parts.netloc:
+        return f"must name a web host (https://host/...), not {url!r}"
+    return None
+
+
+def _read_reviews(reader: FieldReader) -> Iterator[Review]:
+    for index, value in enumerate(reader.items("reviews")):
+        sub = reader.child(value, f"reviews[{index}]")
+        if sub is None:
+            continue
+        sub.only(("by", "role", "date", "version"))
+        by = sub.text("by", required=True)
+        role = sub.choice("role", ReviewRole, required=True)
+        day = sub.day("date")
+        version = sub.integer("version") if sub.has("version") else None
+        if version is not None and version < 1:
+            sub.error("version", "must be 1 or more")
+        if role is not None:
+            yield Review(by=by, role=role, date=day, version=version)
 
 
 def _read_irt(reader: FieldReader) -> IrtParams | None:

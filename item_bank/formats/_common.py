@@ -261,11 +261,12 @@ def read_tags(tags: Sequence[str], where: str) -> tuple[dict[str, Any], list[str
 
 # -- metadata Moodle cannot hold: carried in a comment, ignored by Moodle --------------------
 META_MARK = "boussole-meta:"
-META_KEYS = ("objective", "sources", "author", "reviewers")
+META_KEYS = ("objective", "sources", "author", "reviewers", "reviews", "enemies")
 
 
 def comment_meta(item: Item) -> str:
-    """Objective, sources, author and reviewers as one-line JSON for a GIFT or XML comment.
+    """Objective, sources, author, reviewers (and reviews and enemies, when the item has them)
+    as one-line JSON for a GIFT or XML comment.
 
     Safe in both: ``--`` (which would end an XML comment) and ``[id:`` / ``[tag:`` (which
     Moodle's GIFT reader would take for the question's idnumber or tags) can only occur inside
@@ -277,6 +278,10 @@ def comment_meta(item: Item) -> str:
         "author": item.author,
         "reviewers": list(item.reviewers),
     }
+    if item.reviews:
+        data["reviews"] = [review.to_dict() for review in item.reviews]
+    if item.enemies:
+        data["enemies"] = list(item.enemies)
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     raw = (
         raw.replace("--", "-\\u002d").replace("[id:", "\\u005bid:").replace("[tag:", "\\u005btag:")

@@ -219,6 +219,10 @@ def _bsl(item: Item) -> str:
     body = [f"<bsl:objective>{escape(item.objective)}</bsl:objective>"]
     body.append(f"<bsl:author>{escape(item.author)}</bsl:author>")
     body += [f"<bsl:reviewer>{escape(name)}</bsl:reviewer>" for name in item.reviewers]
+    for review in item.reviews:
+        fields = " ".join(f"{key}={attr(str(value))}" for key, value in review.to_dict().items())
+        body.append(f"<bsl:review {fields}/>")
+    body += [f"<bsl:enemy>{escape(enemy)}</bsl:enemy>" for enemy in item.enemies]
     body += [f"<bsl:tag>{escape(tag)}</bsl:tag>" for tag in item.tags]
     for source in item.sources:
         fields = "".join(
@@ -300,6 +304,12 @@ def _read_bsl(resource: ET.Element, where: str) -> dict[str, Any]:
     meta["objective"] = node.findtext(f"{{{BSL}}}objective") or ""
     meta["author"] = node.findtext(f"{{{BSL}}}author") or ""
     meta["reviewers"] = [e.text or "" for e in node.iterfind(f"{{{BSL}}}reviewer")]
+    reviews = [_review(e, f"{where}/bsl:review") for e in node.iterfind(f"{{{BSL}}}review")]
+    if reviews:
+        meta["reviews"] = reviews
+    enemies = [e.text or "" for e in node.iterfind(f"{{{BSL}}}enemy")]
+    if enemies:
+        meta["enemies"] = enemies
     tags = [e.text or "" for e in node.iterfind(f"{{{BSL}}}tag")]
     if tags:
         meta["tags"] = tags
@@ -316,6 +326,14 @@ def _read_bsl(resource: ET.Element, where: str) -> dict[str, Any]:
             values[name] = _number(kind, raw, f"{where}/bsl:irt/@{key}")
         meta["irt"] = values
     return meta
+
+
+def _review(node: ET.Element, where: str) -> dict[str, Any]:
+    """A ``<bsl:review by= role= date= version=/>`` as the master schema reads it."""
+    review: dict[str, Any] = {key: value for key, value in node.attrib.items()}
+    if "version" in review:
+        review["version"] = _number(int, review["version"], f"{where}/@version")
+    return review
 
 
 def _number(kind: Any, raw: str, where: str) -> Any:

@@ -13,13 +13,18 @@ from pathlib import Path
 import click
 
 from item_bank.errors import BankLoadError, FormatError
+from item_bank.figures import cue_report, cue_section, review_section, source_section
 from item_bank.formats import FORMATS, detect, read
 from item_bank.formats import export as export_items
 from item_bank.lint import lint, lint_bank
-from item_bank.loader import CONTENT_ROOT, load_bank, load_topics, read_bank
-from item_bank.schema import LANGUAGES, Bank, SchemaError, Status
+from item_bank.loader import CONTENT_ROOT, load_bank, load_file, load_topics, read_bank
+from item_bank.schema import LANGUAGES, Bank, Item, SchemaError, Status
 from item_bank.stats import stats, table
 
+_TOPICS = click.option(
+    "--topic", "topics", multiple=True, metavar="Txx", help="Only these topics (repeatable)."
+)
+_LANGUAGE = click.option("--language", type=click.Choice(LANGUAGES), help="Only this language.")
 _ROOT = click.option(
     "--root",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -35,29 +40,67 @@ def bank() -> None:
 
 @bank.command("lint")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Reference date.")
+@_TOPICS
 @click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path))
-def lint_command(today: datetime | None, root: Path | None) -> None:
-    """Check the master files: one problem per line, exit status 1 if there is any."""
+def lint_command(today: datetime | None, topics: tuple[str, ...], root: Path | None) -> None:
+    """Check the master files: one problem per line, exit status 1 if there is any.
+
+    With --topic, only the problems of those topics' files (bank-wide rules, such as the
+    guesser, are counted apart).
+    """
     problems = lint(root, today=today.date() if today else None)
+    wanted = {t.upper() for t in topics}
+    hidden = 0
+    if wanted:
+        kept = [p for p in problems if Path(p.file).stem in wanted]
+        hidden, problems = len(problems) - len(kept), kept
     for problem in problems:
         click.echo(str(problem))
     click.echo(f"{len(problems)} problem(s)", err=True)
+    if hidden:
+        click.echo(f"{hidden} problem(s) outside these topics not shown", err=True)
     if problems:
         sys.exit(1)
+
+
+def _selected(bank: Bank, topics: tuple[str, ...], language: str | None) -> list[Item]:
+    wanted = frozenset(t.upper() for t in topics) or None
+    return [
+        item
+        for item in bank.filter(language=language, topics=wanted)
+        if item.status is not Status.RETIRED
+    ]
 
 
 @bank.command("stats")
 @_ROOT
 @click.option("--operational", is_flag=True, help="Count reviewed/piloted/calibrated items only.")
-def stats_command(root: Path | None, operational: bool) -> None:
-    """Items per topic × level × language; ``!`` marks counts under target."""
+@_TOPICS
+@_LANGUAGE
+def stats_command(
+    root: Path | None, operational: bool, topics: tuple[str, ...], language: str | None
+) -> None:
+    """Items per topic × level × language (``!`` marks counts under target), then the cue
+    figures (the test-wise guesser, absolute words, key length and position, per language and
+    per topic), sources without locator and reviews by role."""
     result = read_bank(root)
     try:
-        topics = list(load_topics(root))
+        listed = list(load_topics(root))
     except SchemaError:
-        topics = []
-    counts = stats(result.bank, topics=topics, operational_only=operational)
+        listed = []
+    wanted = [t.upper() for t in topics]
+    items = _selected(result.bank, topics, language)
+    if operational:
+        items = [item for item in items if item.is_operational]
+    counts = stats(Bank(tuple(items)), topics=wanted or listed, operational_only=operational)
+    languages = [language] if language else list(LANGUAGES)
     click.echo(table(counts))
+    click.echo()
+    click.echo(cue_section(items, languages))
+    click.echo()
+    click.echo(source_section(items, languages))
+    click.echo()
+    click.echo(review_section(items, languages))
     shortfalls = counts.shortfalls()
     click.echo(f"{len(shortfalls)} count(s) under target", err=True)
     if result.errors:
@@ -68,12 +111,43 @@ def stats_command(root: Path | None, operational: bool) -> None:
         )
 
 
+@bank.command("cues")
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=True, path_type=Path))
+@_TOPICS
+@_LANGUAGE
+@click.option(
+    "--all", "every_item", is_flag=True, help="List every item, not only those with a cue."
+)
+def cues_command(
+    path: Path | None, topics: tuple[str, ...], language: str | None, every_item: bool
+) -> None:
+    """Which single-answer items carry a cue: the longest and shortest options, the options
+    holding absolute words, and the guesser's chance on each item.
+
+    PATH is one master file (``item_bank/content/fr/T13.yaml``) or a content folder (default:
+    the shipped bank); --topic and --language narrow the selection.
+    """
+    if path is not None and path.is_file():
+        items, errors = load_file(path, name=path.name)
+        bank_items = Bank(tuple(items))
+    else:
+        loaded = read_bank(path)
+        bank_items, errors = loaded.bank, list(loaded.errors)
+    chosen = _selected(bank_items, topics, language)
+    if not chosen:
+        raise click.ClickException("no item matches")
+    for lang in [lang for lang in LANGUAGES if any(i.language == lang for i in chosen)]:
+        click.echo(cue_report(chosen, lang, every_item=every_item))
+    if errors:
+        click.echo(f"{len(errors)} schema error(s) (see `boussole bank lint`)", err=True)
+
+
 @bank.command("export")
 @click.option(
     "--format", "fmt", type=click.Choice(list(FORMATS)), required=True, help="Target format."
 )
-@click.option("--language", type=click.Choice(LANGUAGES), help="Only this language.")
-@click.option("--topic", "topics", multiple=True, metavar="Txx", help="Only these topics.")
+@_LANGUAGE
+@_TOPICS
 @click.option("--operational", is_flag=True, help="Only reviewed, piloted or calibrated items.")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."

@@ -6,9 +6,20 @@ import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from item_bank.errors import ItemBankError
 from item_bank.irt.settings import EngineSettings
+from item_bank.loader import load_topics
 
-TOPIC_IDS = tuple(f"T{n:02d}" for n in range(1, 13))
+
+def _topic_ids() -> tuple[str, ...]:
+    """The taxonomy's topic ids (``item_bank/content/topics.yaml``), T01-T14 if it is unreadable."""
+    try:
+        return tuple(load_topics())
+    except (ItemBankError, OSError):
+        return tuple(f"T{n:02d}" for n in range(1, 15))
+
+
+TOPIC_IDS = _topic_ids()
 PRECISIONS = {"quick": 0.40, "standard": 0.30, "precise": 0.25}
 
 

@@ -95,8 +95,8 @@ def test_the_estimate_follows_the_form_without_a_reload(page, live_platform, ban
     page.get_by_role("button", name=re.compile("Deep Linking")).click()
     page.wait_for_url(re.compile(r"/instructor/deep-link"))
     url = page.url
-    for topic in ("T01", "T03", "T04", "T05", "T06", "T07", "T08", "T09", "T10", "T11", "T12"):
-        page.uncheck(f"input[name=topics][value={topic}]")
+    for box in page.locator("input[name=topics]:not([value=T02])").all():
+        box.uncheck()
     page.fill("#min_items", "2")
     page.fill("#max_items", "4")
     page.locator("#max_items").blur()

@@ -8,6 +8,7 @@ import jwt
 import pytest
 from sqlalchemy import select
 
+from item_bank.loader import load_topics
 from lti_tool import db as database
 from lti_tool.lti import keys
 from models import LaunchRecord, ToolKey
@@ -39,7 +40,8 @@ def test_the_form_offers_every_setting_with_defaults(platform, bank):
     _, page, form = deep_link_form(platform)
     text = page.text
     assert 'lang="fr"' in text and "Ajouter un quiz adaptatif" in text
-    assert len(re.findall(r'name="topics" value="T\d\d" checked', text)) == 12  # all by default
+    ticked = re.findall(r'name="topics" value="(T\d\d)" checked', text)
+    assert ticked == list(load_topics())  # all by default, T13 and T14 included
     assert len(re.findall(r'name="levels" value="\d" checked', text)) == 3
     assert "Hallucinations et vérification" in text  # topic names in the page language
     for name in ("title", "min_items", "max_items", "attempts", "lt"):

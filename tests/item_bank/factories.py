@@ -10,7 +10,7 @@ import yaml
 
 from item_bank.schema import Item
 
-TOPICS_YAML = "".join(f'T{n:02d}: {{fr: "Thème {n}", en: "Topic {n}"}}\n' for n in range(1, 13))
+TOPICS_YAML = "".join(f'T{n:02d}: {{fr: "Thème {n}", en: "Topic {n}"}}\n' for n in range(1, 15))
 
 STEMS = {
     "fr": [
@@ -74,7 +74,12 @@ def item_data(
         ],
         "general_feedback": "Une sortie d'IA est un premier jet.",
         "sources": [
-            {"title": "Cadre d'usage de l'IA en éducation", "publisher": "MEN", "date": "2025-06"}
+            {
+                "title": "Cadre d'usage de l'IA en éducation",
+                "publisher": "MEN",
+                "date": "2025-06",
+                "section": "Vigilances",
+            }
         ],
         "author": "Équipe Boussole",
         "reviewers": ["Relectrice"],

@@ -73,7 +73,7 @@ def irt_params(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def items(draw: st.DrawFn, *, language: str | None = None, number: int = 1) -> Item:
     language = language or draw(st.sampled_from(["fr", "en"]))
-    topic = f"T{draw(st.integers(1, 12)):02d}"
+    topic = f"T{draw(st.integers(1, 14)):02d}"
     kind = draw(st.sampled_from(["single", "multiple", "truefalse"]))
     status = draw(st.sampled_from(["draft", "reviewed", "piloted", "calibrated", "retired"]))
     data: dict[str, Any] = {
@@ -101,6 +101,18 @@ def items(draw: st.DrawFn, *, language: str | None = None, number: int = 1) -> I
         ],
         "author": draw(texts(required=False)),
         "reviewers": draw(st.lists(texts(), max_size=2)),
+        "reviews": [
+            {
+                "by": draw(texts()),
+                "role": draw(st.sampled_from(["legal", "pedagogy", "language", "bias", "subject"])),
+                **({"date": "2026-07-02"} if draw(st.booleans()) else {}),
+                **({"version": draw(st.integers(1, 9))} if draw(st.booleans()) else {}),
+            }
+            for _ in range(draw(st.integers(0, 2)))
+        ],
+        "enemies": draw(
+            st.lists(st.sampled_from(["T01-900", "T05-901", "T14-902"]), max_size=2, unique=True)
+        ),
         "tags": draw(st.lists(tags, max_size=3, unique_by=str.lower)),
     }
     if draw(st.booleans()):

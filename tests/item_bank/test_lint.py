@@ -25,6 +25,16 @@ def opts(*texts: str) -> list[dict[str, object]]:
     ]
 
 
+ALL = range(1, 13)
+ABSOLUTE = ("toujours always a", "jamais never b", "seulement only c")
+
+
+def rotated(n: int, *texts: str) -> list[dict[str, object]]:
+    """Options from ``texts`` (see :func:`opts`), turned by ``n`` so that keys move around."""
+    options = opts(*texts)
+    return options[n % len(options) :] + options[: n % len(options)]
+
+
 def rules_of(problems):
     return {p.rule for p in problems}
 
@@ -61,14 +71,31 @@ BROKEN = {
         }
     },
     "key-position": {"items": {n: {"options": opts("a*", "bb", "c", "d")} for n in range(1, 13)}},
-    "key-longest": {
+    "key-length-rank": {
+        "items": {n: {"options": rotated(n, "a", "b", "c", "long key*")} for n in ALL}
+    },
+    "absolute-words": {"items": {n: {"options": rotated(n, *ABSOLUTE, "key*")} for n in ALL}},
+    "guesser": {"items": {n: {"options": rotated(n, *ABSOLUTE, "key*")} for n in ALL}},
+    "feedback-verdict": {
         "items": {
-            n: {
-                "options": opts("a", "b", "c", "long key*")[n % 4 :]
-                + opts("a", "b", "c", "long key*")[: n % 4]
-            }
-            for n in range(1, 13)
+            3: {"options": [{**o, "feedback": "Non : il peut."} for o in opts("a", "b*", "c")]}
         }
+    },
+    "source-locator": {"items": {3: {"sources": [{"title": "Guidance", "publisher": "UNESCO"}]}}},
+    "source-url": {
+        "items": {
+            3: {
+                "sources": [
+                    {"title": "Règlement (UE) 2024/1689", "publisher": "UE", "section": "4"}
+                ],
+                "recheck_by": "2027-06-30",
+            }
+        }
+    },
+    "enemy-unknown": {"items": {3: {"enemies": ["T02-099"]}}},
+    "enemy-symmetry": {"items": {3: {"enemies": ["T02-004"]}}},
+    "enemy-pairing": {
+        "only": {("fr", 3): {"enemies": ["T02-004"]}, ("fr", 4): {"enemies": ["T02-003"]}}
     },
 }
 
@@ -221,7 +248,8 @@ def test_stats_count_topic_level_language_and_flag_shortfalls(tmp_path):
     assert result.count("T01") == 0
     lines = result.shortfalls()
     assert "fr T01: 0 items, target 30" in lines
-    assert "en T02 level 1: 2 items, target 8" in lines
+    assert "en T02 level 1: 2 items, target 10" in lines
+    assert "fr: 8 items, target 60" in lines  # 30 per topic shown
     rendered = table(result)
     columns = ["fr N1", "fr N2", "fr N3", "en N1", "en N2", "en N3", "fr total", "en total"]
     assert rendered.splitlines()[0].split() == ["topic", *" ".join(columns).split()]

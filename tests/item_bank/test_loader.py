@@ -57,9 +57,9 @@ def test_a_topic_missing_from_topics_yaml_is_an_error(tmp_path):
     assert [e.field for e in read_bank(root).errors] == ["topic", "topic"]
 
 
-def test_shipped_topics_name_twelve_topics_in_both_languages():
+def test_shipped_topics_name_fourteen_topics_in_both_languages():
     topics = load_topics()
-    assert list(topics) == [f"T{n:02d}" for n in range(1, 13)]
+    assert list(topics) == [f"T{n:02d}" for n in range(1, 15)]
     assert topics["T02"].name("fr") == "Hallucinations et vérification"
     assert topics["T02"].name("en") == "Hallucinations and verification"
     assert CONTENT_ROOT.name == "content"

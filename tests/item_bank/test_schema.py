@@ -61,6 +61,15 @@ def test_texts_are_normalised():
             "unknown",
         ),
         ({"sources": [{"title": "t", "url": "ftp://x"}]}, "sources[0].url", "https://"),
+        ({"sources": [{"title": "t", "url": "http://jmlr.org/a"}]}, "sources[0].url", "https://"),
+        ({"sources": [{"title": "t", "url": "javascript:alert(1)"}]}, "sources[0].url", "https"),
+        ({"sources": [{"title": "t", "url": "https://a b.fr/"}]}, "sources[0].url", "spaces"),
+        ({"sources": [{"title": "t", "url": "https://u:p@eur-lex.eu/"}]}, "sources[0].url", "host"),
+        ({"sources": [{"title": "t", "url": "https:///x"}]}, "sources[0].url", "host"),
+        ({"reviews": [{"by": "A. Martin", "role": "lawyer"}]}, "reviews[0].role", "subject"),
+        ({"reviews": [{"role": "legal"}]}, "reviews[0].by", "required"),
+        ({"reviews": [{"by": "A", "role": "bias", "date": "hier"}]}, "reviews[0].date", "YYYY"),
+        ({"reviews": [{"by": "A", "role": "bias", "when": "x"}]}, "reviews[0].when", "unknown"),
         ({"recheck_by": "30/06/2027"}, "recheck_by", "YYYY-MM-DD"),
         ({"irt": {"a": 1.0}}, "irt.b", "required"),
         ({"irt": {"b": 0.0, "c": 0.2}}, "irt.c", "must be 0"),
@@ -134,3 +143,28 @@ def test_bank_lookups_and_pairs():
     assert bank.topics == ("T02", "T03")
     assert len(bank.filter(topics=frozenset({"T03"}))) == 1
     assert len(bank.filter(language="en")) == 1
+
+
+def test_reviews_are_optional_and_round_trip_with_their_role_date_and_version():
+    assert Item.from_dict(item_data(7), file="f", language="fr", topic="T02").reviews == ()
+    data = item_data(
+        7,
+        reviews=[
+            {"by": "Claire Dubois", "role": "legal", "date": "2026-07-02", "version": 1},
+            {"by": "Sam Lee", "role": "language"},
+        ],
+    )
+    item = Item.from_dict(data, file="f", language="fr", topic="T02")
+    assert [(r.by, r.role.value, r.version) for r in item.reviews] == [
+        ("Claire Dubois", "legal", 1),
+        ("Sam Lee", "language", None),
+    ]
+    assert item.reviews[0].date == date(2026, 7, 2)
+    again = Item.from_dict(item.to_dict(), file="f", language="fr", topic="T02")
+    assert again == item
+
+
+def test_a_secure_source_url_is_kept():
+    url = "https://eur-lex.europa.eu/eli/reg/2024/1689/oj?locale=fr#art_4"
+    data = item_data(7, sources=[{"title": "AI Act", "publisher": "UE", "url": url}])
+    assert Item.from_dict(data, file="f", language="fr", topic="T02").sources[0].url == url
