@@ -77,7 +77,11 @@ def merge() -> None:
             if isinstance(message.id, str):
                 message.string = value if isinstance(value, str) else value[0]
             else:
-                message.string = _plural_forms(value, catalog.num_plurals)
+                forms = list(value) if isinstance(value, list) else [value, value]
+                # Babel >= 2.19 (CLDR 47) gives French three plural forms (one, many, other):
+                # the last form written serves for the ones a fragment does not spell out.
+                forms += forms[-1:] * (catalog.num_plurals - len(forms))
+                message.string = tuple(forms[: catalog.num_plurals])
             message.flags.discard("fuzzy")
     catalog.fuzzy = False
     tmp = po.with_suffix(f".po.{os.getpid()}")
@@ -85,15 +89,6 @@ def merge() -> None:
         write_po(fh, catalog, width=100, no_location=True)
     tmp.replace(po)
     compile_all()
-
-
-def _plural_forms(value: str | list[str], count: int) -> tuple[str, ...]:
-    """French has three CLDR plural forms (one, many, other): fragments give one and other;
-    "many" (a million, ...) reads like other. A missing form would show the English text."""
-    forms = [value, value] if isinstance(value, str) else list(value)
-    if len(forms) < count:
-        forms = forms[:1] + [forms[-1]] * (count - 1)
-    return tuple(forms[:count])
 
 
 def compiled(po_path: Path) -> bytes:
@@ -114,7 +109,11 @@ def check() -> int:
     for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
         with po.open("rb") as fh:
             catalog = read_po(fh, locale="fr")
-        problems += [f"{po}: untranslated: {m.id!r}" for m in catalog if m.id and not m.string]
+        problems += [
+            f"{po}: untranslated: {m.id!r}"
+            for m in catalog
+            if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+        ]
         problems += [f"{po}: fuzzy: {m.id!r}" for m in catalog if m.id and m.fuzzy]
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != compiled(po):

@@ -1,7 +1,7 @@
 """admin sessions and sign-in failures
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-08 01:43:01.091285
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 import models.base
 
-revision = "0005"
-down_revision = '0004'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
