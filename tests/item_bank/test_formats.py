@@ -65,6 +65,17 @@ def test_gift_escaping_survives_moodles_reader(text):
     assert gift.import_(gift.export([item])) == [item]
 
 
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_enemies_survive_every_format(fmt):
+    items = [
+        make_item(1, enemies=["T02-002", "T03-001"]),
+        make_item(2, enemies=["T02-001"]),
+        make_item(3),
+    ]
+    back = {item.id: item.enemies for item in round_trip(fmt, items)}
+    assert back == {"T02-001": ("T02-002", "T03-001"), "T02-002": ("T02-001",), "T02-003": ()}
+
+
 def test_shipped_bank_round_trips_in_every_format():
     bank = read_bank().bank
     if not len(bank):
