@@ -15,7 +15,7 @@ from item_bank.loader import read_bank
 from item_bank.schema import Item
 
 #: Topics whose cues were rewritten topic by topic (issue 12).
-TOPICS = ("T01",)
+TOPICS = ("T01", "T02")
 MAX_TOPIC_GUESSER = 0.27
 
 
