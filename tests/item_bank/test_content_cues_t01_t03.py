@@ -15,7 +15,7 @@ from item_bank.loader import read_bank
 from item_bank.schema import Item
 
 #: Topics whose cues were rewritten topic by topic (issue 12).
-TOPICS = ("T01", "T02")
+TOPICS = ("T01", "T02", "T03")
 MAX_TOPIC_GUESSER = 0.27
 
 
@@ -64,3 +64,11 @@ def test_extraction_key_checks_every_amount_as_the_general_feedback_says(items, 
     assert {"fr": "Toute extraction à enjeu", "en": "Any high-stakes extraction"}[language] in (
         item.general_feedback
     )
+
+
+def test_winter_holidays_item_says_christmas_and_new_year_in_english(items):
+    item = items[("en", "T03-008")]
+    assert "end-of-year" not in item.stem and "end of year" not in item.stem
+    assert "Christmas and New Year" in item.stem
+    assert "end of year" not in " ".join(o.text for o in item.options)
+    assert "fêtes de fin d'année" in items[("fr", "T03-008")].stem
