@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, TimestampMixin
@@ -28,6 +28,10 @@ class Platform(TimestampMixin, Base):
     #: False until an admin activates a registration that arrived by Dynamic Registration.
     active: Mapped[bool] = mapped_column(default=True)
     registration_source: Mapped[str] = mapped_column(String(20), default="manual")
+    #: Whether this platform's answers may feed calibration and the item statistics shared across
+    #: platforms. Off for Dynamic Registrations (anyone invited could send made-up answers), on
+    #: for platforms an admin entered; an admin can change it either way.
+    trusted_for_calibration: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: The platform's OpenID configuration as received during Dynamic Registration.
     platform_config: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     #: The platform's public key set, cached; refetched once when a token names an unknown kid.

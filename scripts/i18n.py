@@ -77,7 +77,11 @@ def merge() -> None:
             if isinstance(message.id, str):
                 message.string = value if isinstance(value, str) else value[0]
             else:
-                message.string = tuple(value) if isinstance(value, list) else (value, value)
+                forms = list(value) if isinstance(value, list) else [value, value]
+                # Babel >= 2.19 (CLDR 47) gives French three plural forms (one, many, other):
+                # the last form written serves for the ones a fragment does not spell out.
+                forms += forms[-1:] * (catalog.num_plurals - len(forms))
+                message.string = tuple(forms[: catalog.num_plurals])
             message.flags.discard("fuzzy")
     catalog.fuzzy = False
     tmp = po.with_suffix(f".po.{os.getpid()}")
@@ -105,7 +109,11 @@ def check() -> int:
     for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
         with po.open("rb") as fh:
             catalog = read_po(fh, locale="fr")
-        problems += [f"{po}: untranslated: {m.id!r}" for m in catalog if m.id and not m.string]
+        problems += [
+            f"{po}: untranslated: {m.id!r}"
+            for m in catalog
+            if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+        ]
         problems += [f"{po}: fuzzy: {m.id!r}" for m in catalog if m.id and m.fuzzy]
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != compiled(po):

@@ -1,11 +1,12 @@
 """Calibration runs: created by an admin, executed in a background thread (or synchronously),
 reviewed, then applied in one transaction.
 
-A run reads the responses of completed attempts (``Response`` rows, pilot ones included; each
-attempt is one examinee) and computes new parameters (``calibration_compute``); it writes nothing
-but its own row. Applying it keeps the previous parameters in ``ParameterHistory`` with the run's
-id, writes the new ones and promotes the ready pilot items to ``calibrated``; a run is applied at
-most once, and never after a later run has been applied.
+A run reads the responses of completed attempts on trusted platforms (``calibration_source``;
+pilot ones included; each attempt is one examinee) and computes new parameters
+(``calibration_compute``); it writes nothing but its own row. Applying it keeps the previous
+parameters in ``ParameterHistory`` with the run's id, writes the new ones and promotes the ready
+pilot items to ``calibrated``; a run is applied at most once, and never after a later run has been
+applied.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lti_tool import db as database
+from lti_tool.admin import calibration_source
 from lti_tool.admin.bank_admin import current_params
 from lti_tool.admin.calibration_compute import CalibrationFailed, ItemSnapshot, compute
 from lti_tool.errors import BadRequest, NotFound
-from models import Attempt, CalibrationRun, ItemRecord, ItemReview, ParameterHistory, Response
+from models import CalibrationRun, ItemRecord, ItemReview, ParameterHistory
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -45,14 +47,9 @@ class RunRefused(BadRequest):
 
 # -- collecting ----------------------------------------------------------------------------------
 def collect(db: Session) -> tuple[dict[str, ItemSnapshot], list[tuple[str, str, bool]]]:
-    """The responses of completed attempts as ``(attempt, item, correct)`` and the items' state."""
-    rows = db.execute(
-        select(Response.attempt_id, Response.item_id, Response.correct)
-        .join(Attempt, Attempt.id == Response.attempt_id)
-        .where(Attempt.status == "completed")
-        .order_by(Response.attempt_id, Response.position)
-    ).tuples()
-    triples = [(str(attempt), item, bool(correct)) for attempt, item, correct in rows]
+    """The answers that count (``calibration_source``) as ``(attempt, item, correct)`` and the
+    items' state."""
+    triples = calibration_source.response_triples(db)
     items = {
         r.id: ItemSnapshot(r.id, r.topic, r.level, r.status, r.difficulty_prior, current_params(r))
         for r in db.scalars(select(ItemRecord))
@@ -60,21 +57,9 @@ def collect(db: Session) -> tuple[dict[str, ItemSnapshot], list[tuple[str, str, 
     return items, triples
 
 
-def data_summary(db: Session) -> dict[str, int]:
-    """What a run would use: completed attempts, their responses, the items answered."""
-    done = Attempt.status == "completed"
-    return {
-        "attempts": db.scalar(select(func.count(Attempt.id)).where(done)) or 0,
-        "responses": db.scalar(select(func.count(Response.id)).join(Attempt).where(done)) or 0,
-        "pilot_responses": db.scalar(
-            select(func.count(Response.id)).join(Attempt).where(done, Response.pilot.is_(True))
-        )
-        or 0,
-        "items": db.scalar(
-            select(func.count(func.distinct(Response.item_id))).join(Attempt).where(done)
-        )
-        or 0,
-    }
+def data_summary(db: Session) -> calibration_source.DataSummary:
+    """What a run would use: completed attempts of trusted platforms, their answers, the items."""
+    return calibration_source.summary(db)
 
 
 # -- runs ------------------------------------------------------------------------------------

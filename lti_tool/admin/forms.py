@@ -37,6 +37,14 @@ class PlatformForm(FlaskForm):
         validators=[DataRequired(), URL(require_tld=False), Length(max=1000)],
     )
     active = BooleanField(_l("Active"), default=True)
+    trusted_for_calibration = BooleanField(
+        _l("Trusted for calibration"),
+        description=_l(
+            "Its learners' answers feed the calibration of the item bank and the item statistics "
+            "shared across platforms. Trust only a platform whose learners are real."
+        ),
+        default=True,
+    )
 
 
 class DeploymentForm(FlaskForm):

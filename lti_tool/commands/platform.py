@@ -34,6 +34,12 @@ def platform_group() -> None:
 @click.option("--key-set-url", required=True, help="Moodle: …/mod/lti/certs.php")
 @click.option("--deployment-id", "deployment_ids", multiple=True)
 @click.option("--name", default="")
+@click.option(
+    "--trusted/--untrusted",
+    default=True,
+    show_default=True,
+    help="Whether its learners' answers feed calibration (see `platform trust`).",
+)
 @with_appcontext
 def platform_add(
     issuer: str,
@@ -43,8 +49,9 @@ def platform_add(
     key_set_url: str,
     deployment_ids: tuple[str, ...],
     name: str,
+    trusted: bool,
 ) -> None:
-    """Register a platform."""
+    """Register a platform (trusted for calibration unless --untrusted)."""
     db = database.session()
     exists = db.scalars(
         select(Platform).where(Platform.issuer == issuer, Platform.client_id == client_id)
@@ -58,6 +65,8 @@ def platform_add(
         auth_token_url=auth_token_url,
         key_set_url=key_set_url,
         name=name,
+        registration_source="manual",
+        trusted_for_calibration=trusted,
         deployments=[Deployment(deployment_id=d) for d in deployment_ids],
     )
     db.add(platform)
@@ -75,8 +84,11 @@ def platform_list() -> None:
         click.echo("no platform registered")
     for p in platforms:
         state = "active" if p.active else "pending"
+        trust = "trusted" if p.trusted_for_calibration else "untrusted"
         deployments = ", ".join(d.deployment_id for d in p.deployments) or "-"
-        click.echo(f"{p.id}\t{p.issuer}\t{p.client_id}\t{state}\tdeployments: {deployments}")
+        click.echo(
+            f"{p.id}\t{p.issuer}\t{p.client_id}\t{state}\t{trust}\tdeployments: {deployments}"
+        )
 
 
 @platform_group.command("add-deployment")
@@ -120,3 +132,28 @@ def platform_activate(issuer: str, client_id: str) -> None:
     platform.active = True
     database.session().commit()
     click.echo("platform activated")
+
+
+def _trust_command(name: str, trusted: bool, help_text: str, done: str) -> None:
+    @platform_group.command(name, help=help_text)
+    @click.argument("issuer")
+    @click.argument("client_id")
+    @with_appcontext
+    def command(issuer: str, client_id: str) -> None:
+        _find(issuer, client_id).trusted_for_calibration = trusted
+        database.session().commit()
+        click.echo(done)
+
+
+_trust_command(
+    "trust",
+    True,
+    "Let this platform's answers feed calibration and shared item statistics.",
+    "platform trusted for calibration",
+)
+_trust_command(
+    "untrust",
+    False,
+    "Keep this platform's answers out of calibration (its own learners' results are unchanged).",
+    "platform no longer trusted for calibration",
+)

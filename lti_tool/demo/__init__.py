@@ -70,6 +70,8 @@ def stand_in_registration(issuer: str, client_id: str, deployment_id: str, name:
         auth_login_url=issuer + "/mod/lti/auth.php",
         auth_token_url=issuer + "/mod/lti/token.php",
         key_set_url=issuer + "/mod/lti/certs.php",
+        registration_source="manual",
+        trusted_for_calibration=True,
         deployments=[Deployment(deployment_id=deployment_id)],
     )
 

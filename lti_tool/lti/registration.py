@@ -121,6 +121,7 @@ class BoussoleRegistration(DynamicRegistration):
         platform.key_set_url = openid_configuration["jwks_uri"]
         platform.auth_audience = openid_configuration.get("authorization_server")
         platform.registration_source = "dynamic"
+        platform.trusted_for_calibration = False  # an admin trusts it later, if ever
         platform.active = current_app.config.get("DYNAMIC_REGISTRATION_AUTO_ACTIVATE", True)
         platform.platform_config = openid_configuration
         self.db.flush()

@@ -17,9 +17,15 @@ from models.base import utcnow
 
 
 def make_platform(
-    db: Session, issuer: str = "https://moodle.example.fr", client_id: str = "c1"
+    db: Session,
+    issuer: str = "https://moodle.example.fr",
+    client_id: str = "c1",
+    *,
+    trusted: bool = True,
 ) -> Platform:
+    """A platform as an admin enters it (trusted for calibration unless ``trusted=False``)."""
     platform = Platform(
+        trusted_for_calibration=trusted,
         name="Moodle test",
         issuer=issuer,
         client_id=client_id,

@@ -62,6 +62,7 @@ def test_registration_stores_a_working_registration(bare_platform):
         assert stored.issuer == bare_platform.url and stored.client_id == client_id
         assert [d.deployment_id for d in stored.deployments] == [deployment_id]
         assert stored.auth_login_url == bare_platform.url + "/mod/lti/auth.php"
+        assert stored.trusted_for_calibration is False  # until an admin trusts it
 
     # Moodle leaves the tool pending until an admin activates it; then launches work.
     tool = bare_platform.state.tools[client_id]
