@@ -8,12 +8,12 @@ import secrets
 from typing import Any
 
 from flask import Flask, g, request
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lti_tool.config import Config
+from lti_tool.transport import OriginCheckedCSRF
 
-csrf = CSRFProtect()
+csrf = OriginCheckedCSRF()
 log = logging.getLogger(__name__)
 
 
@@ -72,8 +72,11 @@ def configure_i18n(app: Flask) -> None:
 
 
 def configure_security(app: Flask) -> None:
+    from lti_tool import input_guard, transport
     from lti_tool.security import init_app
 
+    input_guard.init_app(app)
+    transport.init_app(app)
     csrf.init_app(app)
     init_app(app)
 
@@ -121,6 +124,8 @@ def configure_templates(app: Flask) -> None:
     from lti_tool.markup import itemtext
 
     app.jinja_env.filters["itemtext"] = itemtext
+    # A global, so that macros imported without context (quiz/_macros.html) see it too.
+    app.jinja_env.globals["current_launch_token"] = lambda: g.get("launch_token")
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

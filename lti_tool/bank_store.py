@@ -17,16 +17,25 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     new_versions: list[str] = field(default_factory=list)
     unchanged: int = 0
+    #: Items set to draft by this import (new, or edited without keeping the file's status).
+    drafted: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{len(self.created)} new item versions, {len(self.new_versions)} edited, "
             f"{self.unchanged} unchanged"
         )
+        return text + (f"; {len(self.drafted)} items set to draft" if self.drafted else "")
 
 
-def import_items(db: Session, items: Iterable[Item]) -> ImportReport:
-    """Load items; a changed text makes a new version, older versions stay for old responses."""
+def import_items(db: Session, items: Iterable[Item], *, keep_status: bool) -> ImportReport:
+    """Load items; a changed text makes a new version, older versions stay for old responses.
+
+    ``keep_status=False`` (what an upload gets unless an admin asks otherwise): new items and
+    items whose text changed start as ``draft``, so nothing reaches learners before a review;
+    an unchanged item keeps the status it has. ``keep_status=True`` applies the file's status
+    (the shipped, reviewed bank; or an admin who says the file's statuses are to be trusted).
+    """
     report = ImportReport()
     records = {r.id: r for r in db.scalars(select(ItemRecord))}
     for item in items:
@@ -36,7 +45,6 @@ def import_items(db: Session, items: Iterable[Item]) -> ImportReport:
             db.add(record)
             records[item.id] = record
         record.topic, record.level = item.topic, item.level
-        record.status = item.status.value
         record.difficulty_prior = item.difficulty_prior
         if item.irt is not None and record.irt_b is None:
             record.irt_model = item.irt.model.value
@@ -46,12 +54,18 @@ def import_items(db: Session, items: Iterable[Item]) -> ImportReport:
                 item.irt.se_b,
                 item.irt.n,
             )
-        _import_version(db, item, report)
+        changed = _import_version(db, item, report)
+        if keep_status:
+            record.status = item.status.value
+        elif changed and record.status != "retired" and record.id not in report.drafted:
+            record.status = "draft"
+            report.drafted.append(record.id)
     db.flush()
     return report
 
 
-def _import_version(db: Session, item: Item, report: ImportReport) -> None:
+def _import_version(db: Session, item: Item, report: ImportReport) -> bool:
+    """Store the item's text as a new current version unless it is unchanged (then False)."""
     digest = item.content_hash()
     current = db.scalars(
         select(ItemVersion).where(
@@ -62,7 +76,7 @@ def _import_version(db: Session, item: Item, report: ImportReport) -> None:
     ).first()
     if current is not None and current.content_hash == digest:
         report.unchanged += 1
-        return
+        return False
     latest = db.scalar(
         select(func.max(ItemVersion.version)).where(
             ItemVersion.item_id == item.id, ItemVersion.language == item.language
@@ -85,12 +99,14 @@ def _import_version(db: Session, item: Item, report: ImportReport) -> None:
         )
     )
     db.flush()
+    return True
 
 
 def import_shipped_bank(db: Session) -> ImportReport:
     from item_bank.loader import load_bank
 
-    return import_items(db, load_bank())
+    # The project's own reviewed content, not an upload: its statuses hold.
+    return import_items(db, load_bank(), keep_status=True)
 
 
 OPERATIONAL = ("reviewed", "piloted", "calibrated")

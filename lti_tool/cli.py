@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from lti_tool import create_app
 from lti_tool import db as database
@@ -59,19 +61,57 @@ def admin_group() -> None:
 @click.password_option()
 @with_appcontext
 def admin_create_user(username: str, password: str) -> None:
-    """Create (or reset the password of) a local admin."""
-    from models import AdminUser
+    """Create a local admin (an existing one gets this new password, and its sessions end).
 
-    if len(password) < 12:
-        raise click.UsageError("the password must have at least 12 characters")
+    The password needs at least 12 characters, must not be a common password or close to the
+    account name."""
+    from lti_tool.admin.accounts import users
+
     db = database.session()
-    user = db.scalars(select(AdminUser).where(AdminUser.username == username)).first()
-    if user is None:
-        user = AdminUser(username=username, password_hash="")
-        db.add(user)
-    user.password_hash = generate_password_hash(password)
+    user = users.find(db, username)
+    with _english(), _refusal():
+        if user is None:
+            users.create(db, username, password)
+        else:
+            users.set_password(db, user, password)
     db.commit()
     click.echo(f"admin {username} saved")
+
+
+@admin_group.command("set-password")
+@click.argument("username")
+@click.password_option()
+@with_appcontext
+def admin_set_password(username: str, password: str) -> None:
+    """Change an admin's password; every session of that account ends."""
+    from lti_tool.admin.accounts import users
+
+    db = database.session()
+    user = users.find(db, username)
+    if user is None:
+        raise click.ClickException(f"no admin named {username}")
+    with _english(), _refusal():
+        ended = users.set_password(db, user, password)
+    db.commit()
+    click.echo(f"password of {username} changed; {ended} session(s) ended")
+
+
+@contextmanager
+def _english() -> Iterator[None]:
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+@contextmanager
+def _refusal() -> Iterator[None]:
+    from lti_tool.admin.accounts.users import PasswordRefused
+
+    try:
+        yield
+    except PasswordRefused as refused:
+        raise click.UsageError(" ".join(str(p) for p in refused.problems)) from None
 
 
 # -- keys -----------------------------------------------------------------------------------

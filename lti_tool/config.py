@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any
 
 
@@ -51,12 +52,29 @@ class Config:
         self.OUTBOX_MAX_TRIES: int = int(_env("OUTBOX_MAX_TRIES", "10") or 10)
         self.OUTBOX_LEASE_SECONDS: int = int(_env("OUTBOX_LEASE_SECONDS", "120") or 120)
         self.OUTBOX_IN_PROCESS: bool = _env_bool("OUTBOX_IN_PROCESS", True)
+        #: Largest request body accepted (413 beyond); the admin bank import has its own limit
+        #: (``BANK_IMPORT_MAX_BYTES``). A launch's form is a few kB.
+        self.MAX_CONTENT_LENGTH: int = int(_env("MAX_REQUEST_BYTES", "1048576") or 1048576)
         self.HTTP_TIMEOUT: float = float(_env("HTTP_TIMEOUT", "10") or 10)
+        #: Admin sessions end after this long without a request, and this long after sign-in.
+        self.ADMIN_SESSION_IDLE_MINUTES: float = float(
+            _env("ADMIN_SESSION_IDLE_MINUTES", "30") or 30
+        )
+        self.ADMIN_SESSION_MAX_HOURS: float = float(_env("ADMIN_SESSION_MAX_HOURS", "12") or 12)
+        #: The signed cookie itself is refused after the same absolute lifetime.
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.ADMIN_SESSION_MAX_HOURS)
+        #: Sign-in throttling: this many failures per account or per client within the window
+        #: lock further tries until the window has passed.
+        self.SIGNIN_MAX_FAILURES: int = int(_env("SIGNIN_MAX_FAILURES", "10") or 10)
+        self.SIGNIN_LOCK_MINUTES: float = float(_env("SIGNIN_LOCK_MINUTES", "15") or 15)
         self.BABEL_DEFAULT_LOCALE = "fr"
         self.LANGUAGES = ("fr", "en")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        #: Also forced on when ``BASE_URL`` is https (see ``lti_tool.transport``).
         self.SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
+        #: ``Strict-Transport-Security`` max-age on HTTPS responses when ``BASE_URL`` is https.
+        self.HSTS_MAX_AGE: int = int(_env("HSTS_MAX_AGE", "31536000") or 0)
         self.WTF_CSRF_TIME_LIMIT = None
         self.TESTING = False
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,13 @@ class BadRequest(BoussoleError):
     message = _l("The form could not be processed. Go back and try again.")
 
 
+class TooLarge(BoussoleError):
+    status = 413
+    code = "too_large"
+    title = _l("Too much data sent")
+    message = _l("What was sent is larger than this page accepts.")
+
+
 def render_error(err: BoussoleError) -> tuple[str, int]:
     return (
         render_template(
@@ -119,6 +127,11 @@ def register_error_handlers(app: Flask) -> None:
             return render_error(BadRequest(code="method_not_allowed", status=405))
         if status == 400:
             return render_error(BadRequest())
+        if status == 413:
+            # The body is refused unread: the page must not try to parse it (locale, forms).
+            request.form = ImmutableMultiDict()
+            request.files = ImmutableMultiDict()
+            return render_error(TooLarge())
         return render_error(BoussoleError(status=status, code=f"http_{status}"))
 
     @app.errorhandler(Exception)

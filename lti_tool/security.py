@@ -56,7 +56,9 @@ def init_app(app: Flask) -> None:
             f"object-src 'none'; base-uri 'none'; form-action *; frame-ancestors {ancestors}",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        # same-origin: admin forms get the Referer the CSRF check may use; other sites get none (the
+        # launch token in URLs never leaves the tool).
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         if not framed:
             response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response

@@ -5,7 +5,7 @@ from models.attempt import Activity, Attempt, Response, ScoreOutbox
 from models.bank import ItemRecord, ItemVersion, ParameterHistory
 from models.base import Base
 from models.lti import AccessTokenCache, Deployment, LaunchRecord, LtiStateValue, Platform, ToolKey
-from models.users import AdminUser
+from models.users import AdminSession, AdminUser, SignInFailure
 
 __all__ = [
     "AccessTokenCache",
@@ -17,7 +17,9 @@ __all__ = [
     "ParameterHistory",
     "Response",
     "ScoreOutbox",
+    "AdminSession",
     "AdminUser",
+    "SignInFailure",
     "Base",
     "CalibrationRun",
     "Deployment",

@@ -68,6 +68,6 @@ def bank(tool):
     pool_cache.clear()
     with tool.app_context():
         db = database.session()
-        import_items(db, build_items())
+        import_items(db, build_items(), keep_status=True)
         db.commit()
     return TOPICS

@@ -12,12 +12,26 @@ from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 
+import yaml
+
 from item_bank.errors import FormatError
 from item_bank.formats import gift, json_format, moodle_xml, qti
 from item_bank.loader import load_bank, load_file
 from item_bank.schema import Item
 
-__all__ = ["FORMATS", "Format", "FormatError", "detect", "export", "read", "read_items"]
+__all__ = [
+    "FORMATS",
+    "MAX_ITEMS",
+    "Format",
+    "FormatError",
+    "detect",
+    "export",
+    "read",
+    "read_items",
+]
+
+#: The most items one imported file may hold (the whole bank is well under it).
+MAX_ITEMS = 10_000
 
 
 @dataclass(frozen=True)
@@ -76,18 +90,40 @@ def read(path: str | PathLike[str]) -> list[Item]:
     except OSError as error:
         raise FormatError(f"cannot be read: {error.strerror}", source=str(path)) from None
     fmt = detect(data, path.name)
-    if fmt == "yaml":
-        items, errors = load_file(path)
-        if errors:
-            raise FormatError(
-                "; ".join(f"{e.item or '-'}: {e.field or '-'}: {e.message}" for e in errors),
-                source=str(path),
-            )
-        return items
     try:
-        return FORMATS[fmt].import_(data)
+        items = _read_as(fmt, path, data)
     except FormatError as error:
         raise error.located(str(path)) from None
+    except RecursionError:  # deeply nested JSON, XML or YAML
+        raise FormatError("nested too deeply", source=str(path)) from None
+    if len(items) > MAX_ITEMS:
+        raise FormatError(f"holds more than {MAX_ITEMS} items", source=str(path))
+    return items
+
+
+def _read_as(fmt: str, path: Path, data: bytes) -> list[Item]:
+    if fmt != "yaml":
+        return FORMATS[fmt].import_(data)
+    _refuse_yaml_aliases(data)
+    items, errors = load_file(path)
+    if errors:
+        raise FormatError(
+            "; ".join(f"{e.item or '-'}: {e.field or '-'}: {e.message}" for e in errors),
+            source=str(path),
+        )
+    return items
+
+
+def _refuse_yaml_aliases(data: bytes) -> None:
+    """A file given to import may not use YAML aliases: a few nested ones expand to gigabytes
+    once the items are walked ("billion laughs"). The shipped master files use none."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for event in yaml.parse(data, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise FormatError("YAML aliases (*name) are not accepted in an imported file")
+    except yaml.YAMLError:
+        return  # load_file reports the syntax error with its line
 
 
 def read_items(path: str | PathLike[str] | None) -> list[Item]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import PurePosixPath
 from typing import Any
@@ -39,6 +40,9 @@ _LOM_XSD = "https://purl.imsglobal.org/spec/md/v1p3/schema/xsd/imsmd_loose_v1p3p
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # fixed, so that the same bank gives the same bytes
 _MAX_MEMBER = 5 * 1024 * 1024
 _MAX_MEMBERS = 20_000
+#: What a package may expand to, all members read together: a small zip whose manifest lists
+#: one member thousands of times must not become megabytes of items.
+MAX_EXPANDED_BYTES = 32 * 1024 * 1024
 _BLOCKS = frozenset({"p", "div", "li"})
 _SKIP = frozenset({"qti-feedback-inline"})
 
@@ -249,19 +253,42 @@ def import_(data: str | bytes) -> list[Item]:
     except zipfile.BadZipFile as error:
         raise FormatError(f"not a readable zip file: {error}", element=MANIFEST) from None
     with archive:
-        root = parse(_member(archive, MANIFEST), source=MANIFEST)
+        budget = _Budget()
+        root = parse(budget.read(archive, MANIFEST), source=MANIFEST)
         if local(root.tag) != "manifest":
             raise FormatError("the root element is not <manifest>", element=MANIFEST)
-        items = []
-        for index, resource in enumerate(_resources(root), start=1):
+        resources = list(_resources(root))
+        seen: set[str] = set()
+        for index, resource in enumerate(resources, start=1):
             where = f"{MANIFEST}: resources/resource[{index}]"
             href = resource.get("href", "")
             if not href:
                 raise FormatError("resource without href", element=where)
+            if href in seen:  # one member read many times would multiply the items
+                raise FormatError(f"{href} is listed twice", element=where)
+            seen.add(href)
+        items = []
+        for index, resource in enumerate(resources, start=1):
+            where = f"{MANIFEST}: resources/resource[{index}]"
+            href = resource.get("href", "")
             meta = _read_bsl(resource, where)
-            item_root = parse(_member(archive, href), source=href)
+            item_root = parse(budget.read(archive, href), source=href)
             items.append(_read_item(item_root, meta, href))
         return items
+
+
+class _Budget:
+    """Counts the bytes a package expands to, refusing past :data:`MAX_EXPANDED_BYTES`."""
+
+    def __init__(self) -> None:
+        self.used = 0
+
+    def read(self, archive: zipfile.ZipFile, name: str) -> bytes:
+        data = _member(archive, name)
+        self.used += len(data)
+        if self.used > MAX_EXPANDED_BYTES:
+            raise FormatError("the package expands to too much data", element=name)
+        return data
 
 
 def _member(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -276,7 +303,17 @@ def _member(archive: zipfile.ZipFile, name: str) -> bytes:
         raise FormatError(f"{name} is missing from the package", element=name) from None
     if info.file_size > _MAX_MEMBER:
         raise FormatError(f"{name} is too large", element=name)
-    return archive.read(info)
+    try:
+        with archive.open(info) as member:
+            # file_size is what the zip claims: read no more than the cap, whatever it says.
+            data = member.read(_MAX_MEMBER + 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError) as error:
+        raise FormatError(f"{name} cannot be read: {error}", element=name) from None
+    except (ValueError, EOFError, zlib.error) as error:  # corrupt compressed data
+        raise FormatError(f"{name} is corrupt: {error}", element=name) from None
+    if len(data) > _MAX_MEMBER:
+        raise FormatError(f"{name} is too large", element=name)
+    return data
 
 
 def _resources(root: ET.Element) -> Iterator[ET.Element]:

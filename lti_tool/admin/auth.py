@@ -1,4 +1,4 @@
-"""Admin sign-in with a local account and a first-party session cookie (not in an iframe)."""
+"""Admin sign-in with a local account and a server-side session (first-party, not in an iframe)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import render_template, request, session, url_for
+from flask import g, render_template, request, session, url_for
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from lti_tool import db as database
+from lti_tool.admin.accounts import sessions
 from lti_tool.errors import AccessDenied
 from models import AdminUser
 
@@ -30,11 +31,26 @@ def authenticate(username: str, password: str) -> AdminUser | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
+def sign_in(user: AdminUser) -> None:
+    """A new session for this browser (a fresh cookie: no session fixation). Caller commits."""
+    session.clear()
+    session[sessions.COOKIE_KEY] = sessions.start(database.session(), user)
+    g.admin_user = user
+
+
+def sign_out() -> None:
+    """End this browser's session on the server, then forget the cookie. Caller commits."""
+    sessions.end(database.session(), session.get(sessions.COOKIE_KEY))
+    session.clear()
+    g.admin_user = None
+
+
 def current_admin() -> AdminUser | None:
-    user_id = session.get("admin_id")
-    if not user_id:
-        return None
-    return database.session().get(AdminUser, user_id)
+    if "admin_user" not in g:
+        token = session.get(sessions.COOKIE_KEY)
+        g.admin_user = sessions.user_of(database.session(), token) if token else None
+    user: AdminUser | None = g.admin_user
+    return user
 
 
 def admin_required(view: F) -> F:

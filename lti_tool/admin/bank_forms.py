@@ -8,7 +8,15 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -63,6 +71,15 @@ class ImportForm(FlaskForm):
     file = FileField(
         _l("File to import"),
         validators=[FileRequired(message=_l("Choose a file."))],
+    )
+    keep_status = BooleanField(
+        _l("Keep the statuses written in the file"),
+        description=_l(
+            "Off: new and edited items start as drafts and reach learners only after a review. "
+            "On: the file's statuses (reviewed, calibrated...) apply at once; only for a file "
+            "whose items were already reviewed."
+        ),
+        default=False,
     )
 
 

@@ -278,7 +278,7 @@ def _import_upload(form: ImportForm) -> tuple[list[str], bank_store.ImportReport
     if not items:
         return [_("%(name)s: no item found in this file.", name=name)], None
     db = database.session()
-    report = bank_store.import_items(db, items)
+    report = bank_store.import_items(db, items, keep_status=bool(form.keep_status.data))
     db.commit()
     return [], report
 

@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from lti_tool import db as database
 from lti_tool import security
-from lti_tool.admin.auth import admin_required, authenticate, current_admin
-from lti_tool.admin.forms import ConfirmForm, DeploymentForm, LoginForm, PlatformForm
+from lti_tool.admin.accounts import throttle, users
+from lti_tool.admin.auth import admin_required, authenticate, current_admin, sign_in, sign_out
+from lti_tool.admin.forms import ConfirmForm, DeploymentForm, LoginForm, PasswordForm, PlatformForm
 from lti_tool.errors import NotFound
 from lti_tool.lti import keys
 from lti_tool.lti.urls import public_url
+from lti_tool.safe_redirect import is_same_site_path
 from models import Deployment, Platform, ToolKey
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+@bp.app_template_global()
+def signed_in_admin() -> bool:
+    """For the admin layout: show the admin menu only in a live session."""
+    return current_admin() is not None
+
+
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("admin.index")
+    return target if target and is_same_site_path(target) else url_for("admin.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -32,20 +40,71 @@ def login() -> Any:
     form = LoginForm()
     error = None
     if form.validate_on_submit():
+        db = database.session()
+        keys = throttle.keys_for(form.username.data, request.remote_addr)
+        wait = throttle.retry_after(db, keys)
+        if wait:
+            return _throttled(form, wait)
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
-            session.clear()
-            session["admin_id"] = user.id
+            throttle.clear_account(db, keys)
+            sign_in(user)
+            db.commit()
             return redirect(_safe_next(request.args.get("next")))
+        throttle.record_failure(db, keys)
+        db.commit()
         error = _("Unknown username or wrong password.")
     return render_template("admin/login.html", form=form, error=error), (401 if error else 200)
 
 
+def _throttled(form: LoginForm, wait: int) -> tuple[str, int, dict[str, str]]:
+    minutes = max(1, math.ceil(wait / 60))
+    error = ngettext(
+        "Too many failed sign-ins. Try again in %(num)s minute.",
+        "Too many failed sign-ins. Try again in %(num)s minutes.",
+        minutes,
+    )
+    page = render_template("admin/login.html", form=form, error=error)
+    return page, 429, {"Retry-After": str(wait)}
+
+
 @bp.post("/logout")
 def logout() -> Response:
-    ConfirmForm().validate_on_submit()
-    session.clear()
+    if ConfirmForm().validate_on_submit():
+        sign_out()
+        database.session().commit()
     return redirect(url_for("admin.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@admin_required
+def password() -> Any:
+    admin = current_admin()
+    assert admin is not None
+    form = PasswordForm()
+    if form.validate_on_submit():
+        db = database.session()
+        keys = throttle.keys_for(admin.username, request.remote_addr)
+        wait = throttle.retry_after(db, keys)
+        if wait:
+            form.current_password.errors = [_("Too many wrong passwords: try again later.")]
+            page = render_template("admin/password.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
+        if authenticate(admin.username, form.current_password.data) is None:
+            throttle.record_failure(db, keys)
+            db.commit()
+            form.current_password.errors = [_("This is not your current password.")]
+        else:
+            try:
+                users.set_password(db, admin, form.new_password.data)
+            except users.PasswordRefused as refused:
+                form.new_password.errors = [str(p) for p in refused.problems]
+            else:
+                sign_in(admin)
+                db.commit()
+                flash(_("Password changed. Your other sessions are signed out."))
+                return redirect(url_for("admin.index"))
+    return render_template("admin/password.html", form=form), (400 if form.errors else 200)
 
 
 @bp.get("/")

@@ -38,7 +38,7 @@ def test_editing_an_item_makes_a_new_version_and_keeps_the_old_one(tool):
     items = build_items(per_topic=2)
     with tool.app_context():
         db = database.session()
-        import_items(db, items)
+        import_items(db, items, keep_status=True)
         db.commit()
         old_id = db.scalars(
             select(ItemVersion.id).where(
@@ -51,7 +51,7 @@ def test_editing_an_item_makes_a_new_version_and_keeps_the_old_one(tool):
             else i
             for i in items
         ]
-        report = import_items(db, edited)
+        report = import_items(db, edited, keep_status=True)
         db.commit()
         assert report.new_versions == ["T01-001/fr"] and report.unchanged == len(items) - 1
         versions = db.scalars(
@@ -74,10 +74,10 @@ def test_a_retired_item_is_never_served_but_stays_readable(tool):
     ]
     with tool.app_context():
         db = database.session()
-        import_items(db, items)
+        import_items(db, items, keep_status=True)
         db.commit()
         version_id = pool_for(db, "fr").version_ids["T02-001"]
-        import_items(db, retired)
+        import_items(db, retired, keep_status=True)
         db.commit()
         assert "T02-001" not in pool_for(db, "fr").pool.index
         assert db.get(ItemVersion, version_id).content["id"] == "T02-001"

@@ -81,6 +81,7 @@ def test_admin_pages_have_no_serious_axe_violation(
     check("platform-new", "/admin/platforms/new")
     check("platform-edit", f"/admin/platforms/{admin_data['platform']}")
     check("keys", "/admin/keys")
+    check("password", "/admin/password")
     check("privacy-summary", "/admin/privacy")
     check("bank-list", "/admin/bank/")
     check("bank-search", "/admin/bank/?topic=T01&status=calibrated&q=question")

@@ -1,0 +1,1 @@
+"""Admin accounts: server-side sessions, sign-in throttling and the password policy."""
