@@ -72,3 +72,31 @@ def test_winter_holidays_item_says_christmas_and_new_year_in_english(items):
     assert "Christmas and New Year" in item.stem
     assert "end of year" not in " ".join(o.text for o in item.options)
     assert "fêtes de fin d'année" in items[("fr", "T03-008")].stem
+
+
+#: Items of T01-T03 that test one idea with another item of the bank (issue 12, "same idea twice").
+SAME_IDEA = (
+    ("T01-005", "T01-020"),  # a random draw makes two answers differ
+    ("T01-009", "T02-009"),  # a local, undocumented fact gets invented
+    ("T01-010", "T14-007"),  # answer quality follows a language's share of the data
+    ("T01-018", "T02-005"),  # the sources a chatbot names are generated too
+    ("T01-029", "T10-016"),  # the public summary of training content (AI Act art. 53)
+    ("T01-029", "T05-022"),
+    ("T02-004", "T07-013"),  # a reference is checked in a database, not by the chatbot
+    ("T02-018", "T07-013"),  # a chatbot's self-confirmation verifies nothing
+    ("T02-008", "T11-006"),  # whoever publishes or hands out the content answers for it
+    ("T02-010", "T08-011"),  # lateral reading
+    ("T02-014", "T08-011"),
+    ("T02-010", "T02-014"),
+    ("T03-012", "T03-026"),  # many images from neutral prompts, counted
+    ("T03-021", "T10-005"),  # admission systems are high-risk (Annex III, point 3)
+    ("T03-021", "T06-023"),
+    ("T03-024", "T04-024"),  # GDPR art. 22 on a fully automated decision
+)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(("first", "second"), SAME_IDEA)
+def test_items_testing_one_idea_are_enemies(items, language, first, second):
+    assert second in items[(language, first)].enemies
+    assert first in items[(language, second)].enemies
